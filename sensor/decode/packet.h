@@ -1,0 +1,138 @@
+// Packet: one captured frame and what the decoder learned about it.
+//
+// The capture layer fills the raw part (bytes, lengths, timestamp, pcap_cnt, link type); the
+// decoder fills the rest in place, pointing into the frame's bytes (never copying them). Every
+// later stage — defragmentation, flows, reassembly, app-layer, detection — reads this struct.
+// A Packet lives in a worker's preallocated ring; nothing in it owns heap memory, so handling a
+// packet allocates nothing.
+//
+// Tunnels (GRE, VXLAN) are decoded through: the L3/L4 fields describe the innermost packet, and
+// tunnel_depth says how many encapsulations were peeled off.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+#include "core/time.h"
+
+namespace vigil::sensor {
+
+// An IPv4 or IPv6 address. IPv4 is stored in the first 4 bytes, the rest zero.
+struct IpAddr {
+  std::array<uint8_t, 16> bytes{};
+  uint8_t family = 0;  // 4 or 6; 0 = none
+
+  static IpAddr V4(const uint8_t* p) {
+    IpAddr a;
+    std::memcpy(a.bytes.data(), p, 4);
+    a.family = 4;
+    return a;
+  }
+  static IpAddr V6(const uint8_t* p) {
+    IpAddr a;
+    std::memcpy(a.bytes.data(), p, 16);
+    a.family = 6;
+    return a;
+  }
+  size_t size() const { return family == 6 ? 16 : 4; }
+  friend bool operator==(const IpAddr&, const IpAddr&) = default;
+};
+
+namespace tcp_flag {
+inline constexpr uint8_t kFin = 0x01;
+inline constexpr uint8_t kSyn = 0x02;
+inline constexpr uint8_t kRst = 0x04;
+inline constexpr uint8_t kPsh = 0x08;
+inline constexpr uint8_t kAck = 0x10;
+inline constexpr uint8_t kUrg = 0x20;
+inline constexpr uint8_t kEce = 0x40;
+inline constexpr uint8_t kCwr = 0x80;
+}  // namespace tcp_flag
+
+struct TcpInfo {
+  uint32_t seq = 0;
+  uint32_t ack = 0;
+  uint16_t window = 0;
+  uint8_t flags = 0;       // tcp_flag bits
+  uint8_t header_len = 0;  // bytes, including options
+  // Options (valid only when the matching has_ flag is set).
+  bool has_mss = false;
+  bool has_wscale = false;
+  bool has_sack_permitted = false;
+  bool has_timestamp = false;
+  uint8_t wscale = 0;
+  uint8_t sack_blocks = 0;  // number of SACK blocks in this segment
+  uint16_t mss = 0;
+  uint32_t ts_val = 0;
+  uint32_t ts_ecr = 0;
+};
+
+struct IcmpInfo {
+  uint8_t type = 0;
+  uint8_t code = 0;
+  uint16_t id = 0;   // echo request/reply only
+  uint16_t seq = 0;  // echo request/reply only
+};
+
+// Set when the IP packet is a fragment; the defragmenter consumes these.
+struct FragmentInfo {
+  uint32_t id = 0;           // IPv4 identification (16 bits) or IPv6 fragment id
+  uint32_t offset = 0;       // in bytes
+  bool more_fragments = false;
+  uint8_t next_proto = 0;    // protocol of the reassembled payload
+  const uint8_t* ip_header = nullptr;  // start of this fragment's IP header
+  uint16_t ip_header_len = 0;          // IPv4 header / IPv6 header incl. unfragmentable part
+  const uint8_t* data = nullptr;       // fragment payload
+  uint32_t data_len = 0;
+};
+
+struct Packet {
+  // ---- Filled by capture ----
+  const uint8_t* data = nullptr;  // frame bytes (owned by the capture ring)
+  uint32_t caplen = 0;            // bytes captured
+  uint32_t wirelen = 0;           // bytes on the wire
+  int datalink = 0;               // pcap DLT_* value of the frame
+  Timestamp ts;
+  uint64_t pcap_cnt = 0;          // 1-based read order, as Suricata numbers packets
+
+  // ---- Filled by the decoder ----
+  uint8_t vlan_count = 0;
+  std::array<uint16_t, 2> vlan{};  // outer first
+  uint8_t tunnel_depth = 0;        // GRE/VXLAN layers peeled off
+
+  uint8_t ip_version = 0;  // 4, 6, or 0 for non-IP
+  IpAddr src;
+  IpAddr dst;
+  uint8_t ip_proto = 0;  // L4 protocol after IPv6 extension headers (6 TCP, 17 UDP, 1/58 ICMP)
+  uint8_t ttl = 0;       // IPv4 TTL / IPv6 hop limit
+  uint16_t ip_id = 0;    // IPv4 identification
+  uint8_t ip_tos = 0;    // IPv4 TOS / IPv6 traffic class
+  const uint8_t* l3 = nullptr;  // IP header of the innermost packet
+  uint32_t l3_len = 0;          // from the IP header to the end of the IP packet (trimmed to IP length)
+  const uint8_t* l4 = nullptr;  // TCP/UDP/ICMP header
+  uint32_t l4_len = 0;
+  bool is_fragment = false;
+  FragmentInfo frag;
+
+  uint16_t sport = 0;  // TCP/UDP ports; for ICMP 0
+  uint16_t dport = 0;
+  TcpInfo tcp;
+  IcmpInfo icmp;
+
+  const uint8_t* payload = nullptr;  // L4 payload (TCP/UDP data, ICMP body)
+  uint32_t payload_len = 0;
+
+  bool checksum_bad = false;  // an IPv4/TCP/UDP/ICMP checksum failed validation
+  bool decoded = false;       // the decoder reached a usable L3 (IP) layer
+
+  bool is_tcp() const { return decoded && !is_fragment && ip_proto == 6 && l4 != nullptr; }
+  bool is_udp() const { return decoded && !is_fragment && ip_proto == 17 && l4 != nullptr; }
+  bool is_icmp() const {
+    return decoded && !is_fragment && (ip_proto == 1 || ip_proto == 58) && l4 != nullptr;
+  }
+  std::span<const uint8_t> payload_span() const { return {payload, payload_len}; }
+};
+
+}  // namespace vigil::sensor
