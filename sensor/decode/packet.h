@@ -15,30 +15,12 @@
 #include <cstring>
 #include <span>
 
+#include "core/ip_address.h"
 #include "core/time.h"
 
 namespace vigil::sensor {
 
-// An IPv4 or IPv6 address. IPv4 is stored in the first 4 bytes, the rest zero.
-struct IpAddr {
-  std::array<uint8_t, 16> bytes{};
-  uint8_t family = 0;  // 4 or 6; 0 = none
-
-  static IpAddr V4(const uint8_t* p) {
-    IpAddr a;
-    std::memcpy(a.bytes.data(), p, 4);
-    a.family = 4;
-    return a;
-  }
-  static IpAddr V6(const uint8_t* p) {
-    IpAddr a;
-    std::memcpy(a.bytes.data(), p, 16);
-    a.family = 6;
-    return a;
-  }
-  size_t size() const { return family == 6 ? 16 : 4; }
-  friend bool operator==(const IpAddr&, const IpAddr&) = default;
-};
+using IpAddr = vigil::IpAddress;
 
 namespace tcp_flag {
 inline constexpr uint8_t kFin = 0x01;
