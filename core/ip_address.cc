@@ -18,11 +18,22 @@ Result<IpAddress> IpAddress::Parse(std::string_view text) {
 }
 
 size_t IpAddress::Format(char* out) const {
+  if (family == 4) {
+    // Hand-rolled: glibc's inet_ntop formats IPv4 through sprintf, which dominated the cost of
+    // writing an EVE event (four addresses per alert).
+    size_t n = 0;
+    for (int i = 0; i < 4; ++i) {
+      unsigned v = bytes[i];
+      if (v >= 100) out[n++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) out[n++] = static_cast<char>('0' + (v / 10) % 10);
+      out[n++] = static_cast<char>('0' + v % 10);
+      if (i < 3) out[n++] = '.';
+    }
+    return n;
+  }
   char buf[kMaxText];
   const char* r = nullptr;
-  if (family == 4) {
-    r = inet_ntop(AF_INET, bytes.data(), buf, sizeof(buf));
-  } else if (family == 6) {
+  if (family == 6) {
     r = inet_ntop(AF_INET6, bytes.data(), buf, sizeof(buf));
   }
   if (r == nullptr) return 0;
