@@ -17,6 +17,7 @@
 
 #include "core/ip_address.h"
 #include "core/time.h"
+#include "sensor/decode/decode_event.h"
 
 namespace vigil::sensor {
 
@@ -70,6 +71,18 @@ struct FragmentInfo {
   uint32_t data_len = 0;
 };
 
+// The innermost tunnel the decoder peeled off (GRE, VXLAN, IP-in-IP); kind kNone when none.
+struct TunnelInfo {
+  enum Kind : uint8_t { kNone = 0, kGre = 1, kVxlan = 2, kIpInIp = 3 };
+  Kind kind = kNone;
+  bool has_key = false;  // GRE key present (RFC 2890) / VXLAN VNI present
+  uint32_t key = 0;      // GRE key or VXLAN VNI (24 bits)
+};
+
+// Decoder anomalies recorded on one packet. The first kMaxDecodeEvents are kept in order; later
+// ones are only counted (decoder.event.* and decoder.events_overflow).
+inline constexpr size_t kMaxDecodeEvents = 8;
+
 struct Packet {
   // ---- Filled by capture ----
   const uint8_t* data = nullptr;  // frame bytes (owned by the capture ring)
@@ -82,7 +95,9 @@ struct Packet {
   // ---- Filled by the decoder ----
   uint8_t vlan_count = 0;
   std::array<uint16_t, 2> vlan{};  // outer first
+  uint8_t vlan_extra = 0;          // tags beyond the two recorded (saturates at 255)
   uint8_t tunnel_depth = 0;        // GRE/VXLAN layers peeled off
+  TunnelInfo tunnel;               // innermost tunnel, when tunnel_depth > 0
 
   uint8_t ip_version = 0;  // 4, 6, or 0 for non-IP
   IpAddr src;
@@ -108,6 +123,17 @@ struct Packet {
 
   bool checksum_bad = false;  // an IPv4/TCP/UDP/ICMP checksum failed validation
   bool decoded = false;       // the decoder reached a usable L3 (IP) layer
+
+  // Anomalies (named decoder events) found while decoding, in the order found.
+  uint8_t event_count = 0;
+  std::array<DecodeEvent, kMaxDecodeEvents> events{};
+
+  bool has_event(DecodeEvent e) const {
+    for (uint8_t i = 0; i < event_count; ++i) {
+      if (events[i] == e) return true;
+    }
+    return false;
+  }
 
   bool is_tcp() const { return decoded && !is_fragment && ip_proto == 6 && l4 != nullptr; }
   bool is_udp() const { return decoded && !is_fragment && ip_proto == 17 && l4 != nullptr; }
