@@ -1,0 +1,337 @@
+#include "transport/receiver.h"
+
+#include <algorithm>
+
+#include "storage/key_codec.h"
+
+namespace vigil::transport {
+namespace {
+
+// Counter table; the enum indexes it. Strings are literals (the registry keeps views).
+enum RxCounter : uint32_t {
+  kFrames, kBatchesStored, kEventsStored, kDuplicates, kOutOfOrder, kGaps, kOriginMismatch,
+  kUnexpectedType, kBadEnvelope, kStoreErrors, kCommitErrors, kCommits, kAcksSent, kAcksDropped,
+  kHellos, kHeartbeats, kControlAcks, kHandshakeFailed, kZapAccepted, kZapDenied, kZapMalformed,
+  kRejectBase,  // + FrameReject value (1..kCount_-1)
+};
+constexpr CounterDef kDefs[] = {
+    {"transport.rx.frames", "messages received on the transport socket"},
+    {"transport.rx.batches_stored", "batches durably stored and acknowledged"},
+    {"transport.rx.events_stored", "events in stored batches"},
+    {"transport.rx.duplicates", "batches received again (seq <= high-water mark): re-acked, not stored"},
+    {"transport.rx.out_of_order", "batches past the next expected sequence: not stored, sender resends"},
+    {"transport.rx.gap_batches", "batches a sender reported dropped (its spool policy drop-oldest)"},
+    {"transport.rx.origin_mismatch", "frames whose origin differs from the identity of the sender's key"},
+    {"transport.rx.unexpected_type", "frames of a type a receiver never accepts (ack, control)"},
+    {"transport.rx.bad_envelope", "messages not shaped [routing id][one frame]"},
+    {"transport.rx.store_errors", "batches the storage sink refused (left unacknowledged)"},
+    {"transport.rx.commit_errors", "durable writes that failed (their batches left unacknowledged)"},
+    {"transport.rx.commits", "durable writes (one per group of batches)"},
+    {"transport.rx.acks_sent", "acknowledgements sent"},
+    {"transport.rx.acks_dropped", "acknowledgements not sent because the peer's queue was full"},
+    {"transport.rx.hellos", "hello frames (sender connected)"},
+    {"transport.rx.heartbeats", "heartbeat frames"},
+    {"transport.rx.control_acks", "control acknowledgements from senders"},
+    {"transport.rx.handshake_failed", "connections refused during the ZeroMQ handshake (bad key, plaintext, garbage)"},
+    {"transport.zap.accepted", "CURVE clients accepted by key"},
+    {"transport.zap.denied", "clients refused: unknown key or not CURVE"},
+    {"transport.zap.malformed", "malformed ZAP requests"},
+    {"transport.rx.rejected.truncated", "frames rejected: truncated"},
+    {"transport.rx.rejected.oversize", "frames rejected: larger than transport.max-frame-bytes"},
+    {"transport.rx.rejected.bad_magic", "frames rejected: bad magic"},
+    {"transport.rx.rejected.bad_version", "frames rejected: unknown version"},
+    {"transport.rx.rejected.bad_type", "frames rejected: unknown type"},
+    {"transport.rx.rejected.bad_flags", "frames rejected: non-zero flags or reserved field"},
+    {"transport.rx.rejected.bad_origin", "frames rejected: invalid origin"},
+    {"transport.rx.rejected.trailing_bytes", "frames rejected: bytes after the payload"},
+    {"transport.rx.rejected.bad_checksum", "frames rejected: CRC32C mismatch"},
+    {"transport.rx.rejected.bad_fields", "frames rejected: fields inconsistent with the type"},
+};
+static_assert(std::size(kDefs) == kRejectBase + static_cast<size_t>(FrameReject::kCount_) - 1);
+
+constexpr int kMonitorEvents = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+
+std::string_view View(const zmq::message_t& m) { return {static_cast<const char*>(m.data()), m.size()}; }
+
+}  // namespace
+
+Receiver::Receiver(storage::Db& db, ReceiverOptions options, BatchSink sink, Logger* log)
+    : db_(db), options_(std::move(options)), sink_(std::move(sink)), log_(log) {
+  if (log_ == nullptr) {
+    own_log_ = std::make_unique<Logger>();
+    log_ = own_log_.get();
+  }
+}
+
+Result<std::unique_ptr<Receiver>> Receiver::Start(storage::Db& db, ReceiverOptions options, BatchSink sink,
+                                                  Logger* log) {
+  if (!sink) return Error(ErrorCode::kInvalidArgument, "receiver: no storage sink");
+  if (options.max_batches_per_commit == 0) {
+    return Error(ErrorCode::kInvalidArgument, "receiver: max_batches_per_commit must be > 0");
+  }
+  if (!options.insecure_plaintext) {
+    if (!DecodeCurveKey(options.server_keys.public_z85) || !DecodeCurveKey(options.server_keys.secret_z85)) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "receiver: CURVE needs the server key pair (transport.curve.secret-key-file)");
+    }
+    if (!options.allow_list) {
+      return Error(ErrorCode::kInvalidArgument, "receiver: CURVE needs an allow list (transport.curve.allow-list)");
+    }
+  }
+  std::unique_ptr<Receiver> rx(new Receiver(db, std::move(options), std::move(sink), log));
+  VIGIL_CHECK_OK(rx->Init());
+  rx->thread_ = std::thread([p = rx.get()] { p->Run(); });
+  return rx;
+}
+
+Status Receiver::Init() {
+  VIGIL_TRY(group_, registry_.Register(kDefs));
+  block_ = registry_.NewBlock("transport-rx");
+  CounterBlock* zap_block = registry_.NewBlock("transport-zap");
+  VIGIL_TRY(marks_, db_.OpenFamily(options_.marks_family));
+  VIGIL_CHECK_OK(LoadMarks());
+  VIGIL_TRY(waker_, Waker::Create());
+  try {
+    if (options_.insecure_plaintext) {
+      log_->Warning("transport", "receiver on {} runs WITHOUT encryption or authentication "
+                    "(transport.insecure); origins are trusted as claimed", options_.bind);
+    } else {
+      // The ZAP handler must exist before the CURVE socket binds, or libzmq admits every key.
+      VIGIL_TRY(zap_, ZapHandler::Start(ctx_, options_.allow_list,
+                                        ZapCounters{zap_block, group_[kZapAccepted], group_[kZapDenied],
+                                                    group_[kZapMalformed]},
+                                        *log_));
+    }
+    router_ = zmq::socket_t(ctx_, zmq::socket_type::router);
+    router_.set(zmq::sockopt::linger, 0);
+    router_.set(zmq::sockopt::rcvhwm, options_.receive_hwm);
+    // Bigger messages make libzmq drop the connection before buffering them.
+    router_.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options_.limits.max_frame_bytes));
+    if (!options_.insecure_plaintext) {
+      router_.set(zmq::sockopt::zap_domain, kZapDomain);
+      router_.set(zmq::sockopt::curve_server, 1);
+      router_.set(zmq::sockopt::curve_secretkey, options_.server_keys.secret_z85);
+    }
+    VIGIL_TRY(monitor_, SocketMonitor::Attach(ctx_, router_, kMonitorEvents));
+    router_.bind(options_.bind);
+    endpoint_ = router_.get(zmq::sockopt::last_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Error(ErrorCode::kIo, "receiver: cannot bind " + options_.bind + ": " + e.what());
+  }
+  return Ok();
+}
+
+Status Receiver::LoadMarks() {
+  auto it = db_.NewIterator(marks_);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    VIGIL_TRY(uint64_t seq, storage::GetU64BE(it.value(), 0));
+    marks_committed_[std::string(it.key())] = seq;
+  }
+  return it.status();
+}
+
+Receiver::~Receiver() {
+  if (thread_.joinable()) {
+    stop_.store(true, std::memory_order_release);
+    waker_.Wake();
+    thread_.join();
+  }
+  monitor_.reset();
+  router_.close();
+  zap_.reset();
+}
+
+Result<uint64_t> Receiver::HighWaterMark(std::string_view origin) const {
+  VIGIL_TRY(auto v, db_.Get(marks_, origin));
+  if (!v) return uint64_t{0};
+  return storage::GetU64BE(*v, 0);
+}
+
+void Receiver::Run() {
+  zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
+                             {monitor_->socket().handle(), 0, ZMQ_POLLIN, 0},
+                             {nullptr, waker_.fd(), ZMQ_POLLIN, 0}};
+  try {
+    while (!stop_.load(std::memory_order_acquire)) {
+      zmq::poll(items, 3, std::chrono::milliseconds(-1));
+      if (items[2].revents & ZMQ_POLLIN) waker_.Drain();
+      if (items[1].revents & ZMQ_POLLIN) {
+        while (auto ev = monitor_->Read()) {
+          if (ev->event & kMonitorEvents) block_->Add(group_[kHandshakeFailed]);
+        }
+      }
+      if (items[0].revents & ZMQ_POLLIN) ProcessAvailable();
+    }
+  } catch (const zmq::error_t& e) {
+    log_->Error("transport", "receiver stopped: {}", e.what());
+  }
+}
+
+void Receiver::ProcessAvailable() {
+  for (size_t i = 0; i < options_.max_batches_per_commit; ++i) {
+    zmq::message_t rid;
+    if (!router_.recv(rid, zmq::recv_flags::dontwait)) break;
+    if (!rid.more()) {  // a ROUTER always prefixes the routing id: cannot happen, but count it
+      block_->Add(group_[kBadEnvelope]);
+      continue;
+    }
+    zmq::message_t msg;
+    if (!router_.recv(msg, zmq::recv_flags::none)) break;
+    if (msg.more()) {  // a sender sends one frame per message: drain and refuse the rest
+      block_->Add(group_[kBadEnvelope]);
+      while (msg.more() && router_.recv(msg, zmq::recv_flags::none)) {
+      }
+      continue;
+    }
+    HandleMessage(rid, msg);
+  }
+  Commit();
+}
+
+void Receiver::HandleMessage(const zmq::message_t& rid, const zmq::message_t& msg) {
+  block_->Add(group_[kFrames]);
+  FrameReject why = FrameReject::kNone;
+  auto parsed = ParseFrame(View(msg), options_.limits, &why);
+  if (!parsed) {
+    block_->Add(group_[kRejectBase + static_cast<uint32_t>(why) - 1]);
+    log_->Debug("transport", "rejected frame: {}", parsed.error().message);
+    return;
+  }
+  const FrameView& f = *parsed;
+  std::string_view origin = f.origin;
+  std::string_view province;
+  if (!options_.insecure_plaintext) {
+    // zmq_msg_gets reads the connection's metadata: User-Id and Province come from our ZAP
+    // handler, i.e. from the client's key. The frame's claim must agree with it.
+    const char* user = zmq_msg_gets(msg.handle(), "User-Id");
+    if (user == nullptr || f.origin != std::string_view(user)) {
+      block_->Add(group_[kOriginMismatch]);
+      // Once per identity (bounded): a misconfigured sender retries every second.
+      const std::string who = user ? user : "";
+      if (mismatch_warned_.size() >= 1024 || !mismatch_warned_.insert(who).second) return;
+      log_->Warning("transport", "frame claims origin '{}' but the sender's key belongs to '{}': rejected",
+                    f.origin, user ? user : "(none)");
+      return;
+    }
+    if (const char* prov = zmq_msg_gets(msg.handle(), "Province")) province = prov;
+  }
+  switch (f.type) {
+    case FrameType::kBatch:
+      HandleBatch(rid, f, origin, province);
+      return;
+    case FrameType::kHello:
+      block_->Add(group_[kHellos]);
+      QueueAck(rid, origin);
+      return;
+    case FrameType::kHeartbeat:
+      block_->Add(group_[kHeartbeats]);
+      QueueAck(rid, origin);
+      return;
+    case FrameType::kControlAck:
+      block_->Add(group_[kControlAcks]);
+      return;
+    case FrameType::kAck:
+    case FrameType::kControl:
+      block_->Add(group_[kUnexpectedType]);
+      return;
+  }
+}
+
+uint64_t Receiver::PendingMark(std::string_view origin) const {
+  // Heterogeneous lookup needs C++20 transparent hashing; origins are short, copy instead.
+  const std::string key(origin);
+  if (auto it = marks_pending_.find(key); it != marks_pending_.end()) return it->second;
+  if (auto it = marks_committed_.find(key); it != marks_committed_.end()) return it->second;
+  return 0;
+}
+
+void Receiver::HandleBatch(const zmq::message_t& rid, const FrameView& f, std::string_view origin,
+                           std::string_view province) {
+  const uint64_t hwm = PendingMark(origin);
+  // Below low_seq the sender holds nothing any more: the next batch we can get is low_seq.
+  const uint64_t expected = std::max(hwm + 1, f.low_seq);
+  if (f.seq < expected) {
+    block_->Add(group_[kDuplicates]);
+    QueueAck(rid, origin);
+    return;
+  }
+  if (f.seq > expected) {
+    // An earlier batch is missing (lost in flight at a reconnect): storing this one would make
+    // the hwm skip the missing batch for ever. The ack tells the sender where we are.
+    block_->Add(group_[kOutOfOrder]);
+    QueueAck(rid, origin);
+    return;
+  }
+  if (expected > hwm + 1) {
+    block_->Add(group_[kGaps], expected - hwm - 1);
+    log_->Warning("transport", "origin '{}' dropped batches {}..{} before sending them (spool full, "
+                  "drop-oldest)", origin, hwm + 1, expected - 1);
+  }
+  wb_.SetSavePoint();
+  ReceivedBatch batch{origin, province, f.seq, f.event_count, f.payload};
+  Status s = sink_(batch, wb_);
+  if (s) s = wb_.Put(marks_, origin, storage::U64Key(f.seq));
+  if (!s) {
+    (void)wb_.RollbackToSavePoint();
+    block_->Add(group_[kStoreErrors]);
+    log_->Error("transport", "origin '{}' batch {} not stored: {}", origin, f.seq, s.error().message);
+    return;
+  }
+  (void)wb_.PopSavePoint();
+  marks_pending_[std::string(origin)] = f.seq;
+  ++staged_batches_;
+  staged_events_ += f.event_count;
+  QueueAck(rid, origin);
+}
+
+void Receiver::QueueAck(const zmq::message_t& rid, std::string_view origin) {
+  const std::string_view r = View(rid);
+  for (const auto& a : acks_) {
+    if (a.routing_id == r && a.origin == origin) return;
+  }
+  acks_.push_back({std::string(r), std::string(origin)});
+}
+
+void Receiver::Commit() {
+  if (!wb_.empty()) {
+    Status s = db_.Write(wb_, options_.durability);
+    if (s) {
+      for (auto& [o, seq] : marks_pending_) marks_committed_[o] = seq;
+      block_->Add(group_[kCommits]);
+      block_->Add(group_[kBatchesStored], staged_batches_);
+      block_->Add(group_[kEventsStored], staged_events_);
+    } else {
+      block_->Add(group_[kCommitErrors]);
+      log_->Error("transport", "receiver: durable write of {} batches failed: {}", staged_batches_,
+                  s.error().message);
+    }
+  }
+  wb_.Clear();
+  marks_pending_.clear();
+  staged_batches_ = 0;
+  staged_events_ = 0;
+  // Acks carry the committed mark only: never acknowledge what is not on disk.
+  for (const auto& a : acks_) {
+    uint64_t mark = 0;
+    if (auto it = marks_committed_.find(a.origin); it != marks_committed_.end()) mark = it->second;
+    FrameView ack;
+    ack.type = FrameType::kAck;
+    ack.seq = mark;
+    ack.origin = a.origin;
+    if (!EncodeFrame(ack, options_.limits, &ack_buf_)) continue;
+    try {
+      if (!router_.send(zmq::buffer(a.routing_id), zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
+          !router_.send(zmq::buffer(ack_buf_), zmq::send_flags::dontwait)) {
+        block_->Add(group_[kAcksDropped]);
+        continue;
+      }
+      block_->Add(group_[kAcksSent]);
+    } catch (const zmq::error_t&) {
+      block_->Add(group_[kAcksDropped]);  // peer gone (EHOSTUNREACH): it will resend and ask again
+    }
+  }
+  acks_.clear();
+}
+
+}  // namespace vigil::transport
