@@ -1,0 +1,229 @@
+// HttpParser: the line-based states: request line, status line, chunk sizes, trailers, resync.
+#include <string_view>
+
+#include "sensor/app/http/http_parser.h"
+#include "sensor/app/http/uri_normalizer.h"
+
+namespace vigil::sensor {
+namespace {
+
+bool IsWs(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view Trim(std::string_view v) {
+  while (!v.empty() && IsWs(v.front())) v.remove_prefix(1);
+  while (!v.empty() && IsWs(v.back())) v.remove_suffix(1);
+  return v;
+}
+
+// A request line as a resynchronising parser accepts it: an upper-case token, a space, a target.
+bool LooksLikeRequestLine(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && i < 24 && line[i] >= 'A' && line[i] <= 'Z') ++i;
+  return i >= 3 && i < line.size() && line[i] == ' ' && i + 1 < line.size() && line[i + 1] != ' ';
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+void HttpParser::HandleLine(Side& s, std::string_view raw, bool truncated) {
+  switch (s.state) {
+    case State::kLine: {
+      std::string_view line = StripEol(raw);
+      if (line.empty() && !truncated) return;  // blank lines between messages are skipped
+      if (s.request) {
+        ParseRequestLine(s, line, truncated);
+        if (truncated && s.tx != nullptr) Raise(s.tx, Direction::kToServer, HttpEvent::kRequestFieldTooLong);
+      } else {
+        ParseResponseLine(s, line, raw);
+        if (truncated && s.tx != nullptr) Raise(s.tx, Direction::kToClient, HttpEvent::kResponseFieldTooLong);
+      }
+      return;
+    }
+    case State::kHeaders:
+      HandleHeaderLine(s, raw, truncated);
+      return;
+    case State::kBodyChunkLen:
+      HandleChunkLen(s, StripEol(raw));
+      return;
+    case State::kBodyChunkDataEnd:
+      // The CRLF closing the chunk's data; anything else on that line is skipped.
+      s.state = State::kBodyChunkLen;
+      return;
+    case State::kBodyTrailer:
+      if (StripEol(raw).empty()) FinishSide(s, true);
+      return;  // trailer fields are consumed, not kept
+    case State::kResync: {
+      std::string_view line = StripEol(raw);
+      bool ok = s.request ? LooksLikeRequestLine(line) : line.starts_with("HTTP/");
+      if (ok) {
+        s.state = State::kLine;
+        HandleLine(s, raw, truncated);
+      } else {
+        Count(counters_, AppCounter::kHttpIgnoredBytes, raw.size());
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+bool HttpParser::ParseRequestLine(Side& s, std::string_view line, bool truncated) {
+  HttpTransaction* tx = NewTx();
+  if (tx == nullptr) {
+    if (!queue_full_raised_) {
+      queue_full_raised_ = true;
+      Count(counters_, AppCounter::kHttpTxQueueFull);
+      Raise(nullptr, Direction::kToServer, HttpEvent::kTooManyTransactions);
+    }
+    s.state = State::kIgnore;
+    return false;
+  }
+  s.tx = tx;
+  tx->request_started = true;
+  tx->request_line.assign(line);
+
+  size_t n = line.size();
+  size_t i = 0;
+  while (i < n && IsWs(line[i])) ++i;
+  if (i > 0) Raise(tx, Direction::kToServer, HttpEvent::kRequestLineLeadingWhitespace);
+  size_t m = i;
+  while (m < n && !IsWs(line[m])) ++m;
+  tx->method.assign(line.substr(i, m - i));
+  size_t u = m;
+  bool odd_delim = false;
+  while (u < n && IsWs(line[u])) {
+    if (line[u] != ' ') odd_delim = true;
+    ++u;
+  }
+  if (odd_delim) Raise(tx, Direction::kToServer, HttpEvent::kMethodDelimNonCompliant);
+  size_t ue = u;
+  while (ue < n && !IsWs(line[ue])) ++ue;
+  tx->uri_raw.assign(line.substr(u, ue - u));
+  size_t p = ue;
+  odd_delim = false;
+  while (p < n && IsWs(line[p])) {
+    if (line[p] != ' ') odd_delim = true;
+    ++p;
+  }
+  if (odd_delim) Raise(tx, Direction::kToServer, HttpEvent::kUriDelimNonCompliant);
+  tx->protocol.assign(Trim(line.substr(p)));
+
+  UriFlags uf = NormalizeUri(tx->uri_raw, cfg_.uri, tx->uri);
+  if (uf.double_encoded) Raise(tx, Direction::kToServer, HttpEvent::kDoubleEncodedUri);
+
+  if (tx->method.empty() || tx->uri_raw.empty()) {
+    Raise(tx, Direction::kToServer, HttpEvent::kRequestLineInvalid);
+  }
+  if (tx->protocol.empty() && !truncated) {
+    // HTTP/0.9: no headers, no body, and nothing after it on this connection is HTTP/1.x.
+    Raise(tx, Direction::kToServer, HttpEvent::kRequestLineMissingProtocol);
+    tx->flags |= http_tx_flag::kHttp09;
+    BuildHeaderBuffers(tx->request_line, tx->request_headers, "Cookie", tx->request_header,
+                       tx->request_header_names, tx->request_start);
+    FinishSide(s, true);
+    s.state = State::kIgnore;
+    return false;
+  }
+  if (!tx->protocol.starts_with("HTTP/") && !truncated) {
+    Raise(tx, Direction::kToServer, HttpEvent::kRequestLineInvalid);
+  }
+  StartHeaders(s);
+  return true;
+}
+
+void HttpParser::ParseResponseLine(Side& s, std::string_view line, std::string_view raw) {
+  HttpTransaction* tx = s.tx;  // set when a 1xx came first
+  if (tx == nullptr) {
+    tx = NextUnansweredTx();
+    if (tx == nullptr) {
+      tx = NewTx();
+      if (tx == nullptr) {
+        if (!queue_full_raised_) {
+          queue_full_raised_ = true;
+          Count(counters_, AppCounter::kHttpTxQueueFull);
+          Raise(nullptr, Direction::kToClient, HttpEvent::kTooManyTransactions);
+        }
+        s.state = State::kIgnore;
+        return;
+      }
+      tx->request_started = tx->request_done = true;
+      tx->flags |= http_tx_flag::kUnmatchedResponse;
+      Raise(tx, Direction::kToClient, HttpEvent::kUnableToMatchResponseToRequest);
+    }
+    s.tx = tx;
+  }
+  tx->response_started = true;
+
+  if (!line.starts_with("HTTP/")) {
+    // No status line: an HTTP/0.9 response (or garbage), read as a body until the stream ends.
+    if (!(tx->flags & http_tx_flag::kHttp09)) {
+      Raise(tx, Direction::kToClient, HttpEvent::kResponseInvalidProtocol);
+    }
+    s.state = State::kBodyUntilClose;
+    Body(s, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw.data()), raw.size()));
+    return;
+  }
+  tx->response_line.assign(line);
+  size_t n = line.size();
+  size_t i = 0;
+  while (i < n && !IsWs(line[i])) ++i;
+  tx->response_protocol.assign(line.substr(0, i));
+  while (i < n && IsWs(line[i])) ++i;
+  size_t j = i;
+  while (j < n && !IsWs(line[j])) ++j;
+  std::string_view status = line.substr(i, j - i);
+  if (status.size() == 3 && status[0] >= '1' && status[0] <= '9' && status[1] >= '0' &&
+      status[1] <= '9' && status[2] >= '0' && status[2] <= '9') {
+    tx->status_code = static_cast<uint16_t>((status[0] - '0') * 100 + (status[1] - '0') * 10 +
+                                            (status[2] - '0'));
+  } else {
+    Raise(tx, Direction::kToClient, HttpEvent::kResponseInvalidStatus);
+  }
+  while (j < n && IsWs(line[j])) ++j;
+  tx->status_message.assign(line.substr(j));
+  StartHeaders(s);
+}
+
+void HttpParser::HandleChunkLen(Side& s, std::string_view line) {
+  line = Trim(line);
+  if (line.empty()) return;  // stray blank line between chunks: tolerated
+  uint64_t v = 0;
+  size_t i = 0;
+  bool ok = true;
+  while (i < line.size()) {
+    int h = HexDigit(line[i]);
+    if (h < 0) break;
+    if (i >= 15) {  // over 2^60: no real body is that large
+      ok = false;
+      break;
+    }
+    v = v * 16 + static_cast<uint64_t>(h);
+    ++i;
+  }
+  if (i == 0) ok = false;
+  size_t k = i;
+  while (ok && k < line.size() && IsWs(line[k])) ++k;
+  if (ok && k < line.size() && line[k] != ';') ok = false;  // only chunk extensions may follow
+  if (!ok) {
+    Raise(s, s.tx, HttpEvent::kInvalidRequestChunkLen, HttpEvent::kInvalidResponseChunkLen);
+    if (s.tx != nullptr) FinishSide(s, false);
+    s.lines.Clear();
+    s.state = State::kResync;
+    return;
+  }
+  if (v == 0) {
+    s.state = State::kBodyTrailer;
+  } else {
+    s.remaining = v;
+    s.state = State::kBodyChunkData;
+  }
+}
+
+}  // namespace vigil::sensor

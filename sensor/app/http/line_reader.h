@@ -1,0 +1,56 @@
+// LineReader: splits one direction of an HTTP stream into lines, whatever the chunking.
+//
+// A line ends at LF (CRLF or bare LF). A line wholly inside one chunk is returned as a view into
+// that chunk (no copy); a line split across chunks is assembled in an internal buffer whose size
+// is bounded by max_length: a longer line is cut to max_length bytes, the rest of it up to the LF
+// is skipped, and truncated() says so. The returned view is valid until the next Next()/Clear().
+//
+//   LineReader r(18000);
+//   std::string_view line;
+//   while (r.Next(data, line)) Handle(line, r.truncated());  // data is consumed as it goes
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace vigil::sensor {
+
+class LineReader {
+ public:
+  explicit LineReader(size_t max_length = 18000) : max_(max_length) {}
+
+  // Consumes bytes from the front of `data`. Returns true and sets `line` (terminator included,
+  // unless the line was truncated) when a line ended; returns false when `data` ran out first,
+  // keeping the partial line.
+  bool Next(std::span<const uint8_t>& data, std::string_view& line);
+  // The last line returned was longer than max_length and was cut.
+  bool truncated() const { return truncated_; }
+  // Bytes of the partial line held (0 at a line boundary).
+  size_t pending() const { return done_ ? 0 : buf_.size(); }
+  void Clear() {
+    buf_.clear();
+    overflow_ = truncated_ = done_ = false;
+  }
+  void set_max_length(size_t m) { max_ = m; }
+
+ private:
+  void Append(const uint8_t* p, size_t n);
+
+  std::string buf_;
+  size_t max_;
+  bool overflow_ = false;   // the partial line already exceeded max_
+  bool truncated_ = false;  // the line returned last was cut
+  bool done_ = false;       // buf_ holds a line already returned: clear before reuse
+};
+
+// The line without its trailing LF and CR.
+inline std::string_view StripEol(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+}  // namespace vigil::sensor

@@ -1,0 +1,87 @@
+// HTTP test helpers: a parser with counters, collection of drained transactions as text
+// summaries, and feeding of request/response streams in any split.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/counters.h"
+#include "sensor/app/app_counters.h"
+#include "sensor/app/http/http_parser.h"
+#include "tests/sensor/app/app_test_util.h"
+
+namespace vigil::sensor::testing {
+
+// Every field of a transaction in one string, for "same result whatever the split" checks.
+inline std::string Describe(const HttpTransaction& t) {
+  std::string s;
+  auto add = [&](std::string_view k, std::string_view v) {
+    s += k;
+    s += "=[";
+    s += v;
+    s += "]\n";
+  };
+  add("id", std::to_string(t.id));
+  add("done", std::to_string(t.request_done) + std::to_string(t.response_done));
+  add("flags", std::to_string(t.flags));
+  add("events", std::to_string(t.events));
+  add("request_line", t.request_line);
+  add("method", t.method);
+  add("uri", t.uri);
+  add("uri_raw", t.uri_raw);
+  add("protocol", t.protocol);
+  add("host", t.host);
+  add("host_raw", t.host_raw);
+  add("req_header", t.request_header);
+  add("req_header_raw", t.request_header_raw);
+  add("req_names", t.request_header_names);
+  add("req_start", t.request_start);
+  add("req_body", t.request_body);
+  add("req_body_len", std::to_string(t.request_body_len));
+  add("response_line", t.response_line);
+  add("status", t.status_code ? std::to_string(*t.status_code) : "-");
+  add("status_msg", t.status_message);
+  add("resp_header", t.response_header);
+  add("resp_header_raw", t.response_header_raw);
+  add("resp_body", t.response_body);
+  add("resp_body_len", std::to_string(t.response_body_len));
+  return s;
+}
+
+struct HttpHarness {
+  explicit HttpHarness(HttpConfig c = {}) : cfg(c) {
+    counters = *RegisterAppCounters(registry);
+    counters.block = registry.NewBlock("test");
+    parser = std::make_unique<HttpParser>(cfg, &counters);
+  }
+  void Req(std::string_view s, size_t mode = 0) {
+    FeedSplit(s, mode, [&](std::string_view p) { parser->OnData(Direction::kToServer, Bytes(p)); });
+  }
+  void Resp(std::string_view s, size_t mode = 0) {
+    FeedSplit(s, mode, [&](std::string_view p) { parser->OnData(Direction::kToClient, Bytes(p)); });
+  }
+  // Drains finished transactions into `done`.
+  size_t Drain() {
+    return parser->DrainCompleted([&](const HttpTransaction& t) { done.push_back(Describe(t)); });
+  }
+  size_t DrainAll() {
+    return parser->DrainAll([&](const HttpTransaction& t) { done.push_back(Describe(t)); });
+  }
+  uint64_t Total(std::string_view name) const { return registry.Total(name); }
+  bool HasAnomaly(std::string_view name) const {
+    for (const AppAnomaly& a : parser->anomalies().items()) {
+      if (a.name == name) return true;
+    }
+    return false;
+  }
+
+  HttpConfig cfg;
+  CounterRegistry registry;
+  AppCounters counters;
+  std::unique_ptr<HttpParser> parser;
+  std::vector<std::string> done;
+};
+
+}  // namespace vigil::sensor::testing
