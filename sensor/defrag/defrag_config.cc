@@ -6,20 +6,20 @@
 
 namespace vigil::sensor {
 
-std::string_view OverlapPolicyName(OverlapPolicy p) {
+std::string_view DefragPolicyName(DefragPolicy p) {
   switch (p) {
-    case OverlapPolicy::kFirst: return "first";
-    case OverlapPolicy::kLast: return "last";
-    case OverlapPolicy::kBsd: return "bsd";
-    case OverlapPolicy::kLinux: return "linux";
+    case DefragPolicy::kFirst: return "first";
+    case DefragPolicy::kLast: return "last";
+    case DefragPolicy::kBsd: return "bsd";
+    case DefragPolicy::kLinux: return "linux";
   }
   return "?";
 }
 
-Result<OverlapPolicy> ParseOverlapPolicy(std::string_view name) {
-  for (auto p : {OverlapPolicy::kFirst, OverlapPolicy::kLast, OverlapPolicy::kBsd,
-                 OverlapPolicy::kLinux}) {
-    if (OverlapPolicyName(p) == name) return p;
+Result<DefragPolicy> ParseDefragPolicy(std::string_view name) {
+  for (auto p : {DefragPolicy::kFirst, DefragPolicy::kLast, DefragPolicy::kBsd,
+                 DefragPolicy::kLinux}) {
+    if (DefragPolicyName(p) == name) return p;
   }
   return Error(ErrorCode::kInvalidArgument,
                "defrag: unknown overlap policy '" + std::string(name) +

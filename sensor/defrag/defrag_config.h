@@ -24,11 +24,12 @@ namespace vigil::sensor {
 //   kBsd:   the fragment with the lower offset wins; at the same offset the first one wins.
 //   kLinux: the fragment with the lower offset wins; at the same offset the last one wins.
 // The IP header used for the reassembled packet comes from the offset-0 fragment that wins
-// under the same rule.
-enum class OverlapPolicy : uint8_t { kFirst, kLast, kBsd, kLinux };
+// under the same rule. (Named apart from the stream reassembler's OverlapPolicy so both headers
+// can be included together, as the sensor's config builder does.)
+enum class DefragPolicy : uint8_t { kFirst, kLast, kBsd, kLinux };
 
-std::string_view OverlapPolicyName(OverlapPolicy p);
-[[nodiscard]] Result<OverlapPolicy> ParseOverlapPolicy(std::string_view name);
+std::string_view DefragPolicyName(DefragPolicy p);
+[[nodiscard]] Result<DefragPolicy> ParseDefragPolicy(std::string_view name);
 
 struct DefragConfig {
   // Bytes the defragmenter may hold for trackers, fragment records and fragment data together
@@ -52,7 +53,7 @@ struct DefragConfig {
   // carry more than 65535; a lower value drops the fragment that would reach past it
   // (reassembly_too_large event).
   uint32_t max_datagram_size = 65535;
-  OverlapPolicy policy = OverlapPolicy::kFirst;
+  DefragPolicy policy = DefragPolicy::kFirst;
   // Seed of the tracker hash. Set it to a random value per process to resist hash flooding;
   // 0 keeps runs reproducible.
   uint64_t hash_seed = 0;

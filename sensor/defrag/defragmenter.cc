@@ -293,19 +293,19 @@ bool Defragmenter::BuildDatagram(uint32_t ti, std::span<const uint8_t>* out) {
   auto rec = [this](uint32_t f) -> const FragRecord& { return pool_.As<FragRecord>(f); };
   auto by = [&](auto less) { std::sort(scratch_.begin(), scratch_.begin() + n, less); };
   switch (config_.policy) {
-    case OverlapPolicy::kFirst:  // earliest arrival painted last
+    case DefragPolicy::kFirst:  // earliest arrival painted last
       by([&](uint32_t a, uint32_t b) { return rec(a).seq > rec(b).seq; });
       break;
-    case OverlapPolicy::kLast:
+    case DefragPolicy::kLast:
       by([&](uint32_t a, uint32_t b) { return rec(a).seq < rec(b).seq; });
       break;
-    case OverlapPolicy::kBsd:  // lowest offset painted last; at equal offsets the first
+    case DefragPolicy::kBsd:  // lowest offset painted last; at equal offsets the first
       by([&](uint32_t a, uint32_t b) {
         if (rec(a).offset != rec(b).offset) return rec(a).offset > rec(b).offset;
         return rec(a).seq > rec(b).seq;
       });
       break;
-    case OverlapPolicy::kLinux:  // lowest offset painted last; at equal offsets the last
+    case DefragPolicy::kLinux:  // lowest offset painted last; at equal offsets the last
       by([&](uint32_t a, uint32_t b) {
         if (rec(a).offset != rec(b).offset) return rec(a).offset > rec(b).offset;
         return rec(a).seq < rec(b).seq;
@@ -393,7 +393,7 @@ DefragResult Defragmenter::Process(const Packet& p) {
   const uint64_t hash = HashKey(key);
   uint32_t ti = Find(key, hash);
   const bool prefer_last =
-      config_.policy == OverlapPolicy::kLast || config_.policy == OverlapPolicy::kLinux;
+      config_.policy == DefragPolicy::kLast || config_.policy == DefragPolicy::kLinux;
   bool want_header = f.offset == 0;
   if (ti != kNone) {
     Tracker& t = pool_.As<Tracker>(ti);

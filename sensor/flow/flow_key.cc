@@ -42,12 +42,16 @@ FlowKey FlowKey::FromPacket(const Packet& p, bool* src_is_a) {
   if (p.vlan_count > 1) k.vlan[1] = p.vlan[1];
   k.proto = p.ip_proto;
   k.family = p.ip_version;
+  if (p.tunnel_depth > 0) {
+    k.tunnel = static_cast<uint8_t>(p.tunnel.kind);
+    if (p.tunnel.has_key) k.tunnel_key = p.tunnel.key;
+  }
   if (src_is_a != nullptr) *src_is_a = a_is_src;
   return k;
 }
 
 uint64_t FlowKey::Hash(uint64_t seed) const {
-  // Eleven 32-bit words through a multiply-xorshift chain, then a full avalanche: cheap, and
+  // Twelve 32-bit words through a multiply-xorshift chain, then a full avalanche: cheap, and
   // every key bit reaches every hash bit, so `hash % workers` and `hash & mask` are both even.
   const auto* bytes = reinterpret_cast<const unsigned char*>(this);
   uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL;

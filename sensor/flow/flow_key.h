@@ -1,7 +1,8 @@
 // FlowKey: the direction-free identity of a flow, and its symmetric hash.
 //
 // A key is built from a decoded Packet: both addresses, both ports, the IP protocol, the IP
-// version and up to two VLAN ids. The two endpoints are put in a canonical order (the smaller
+// version, up to two VLAN ids and the innermost tunnel (kind and GRE key / VXLAN VNI), so the same
+// inner 5-tuple carried in two different tunnels is two flows. The two endpoints are put in a canonical order (the smaller
 // (address, port) first), so a packet and its reply give byte-identical keys and the same hash.
 // The capture stage picks a packet's worker by `FlowKey::FromPacket(p).Hash() % workers`, so
 // both directions of a flow land on the worker that owns it.
@@ -33,7 +34,9 @@ struct FlowKey {
   std::array<uint16_t, 2> vlan{};  // outer first; 0 when absent
   uint8_t proto = 0;
   uint8_t family = 0;              // 4 or 6
-  uint8_t pad[2] = {0, 0};         // explicit so keys compare and hash as bytes
+  uint8_t tunnel = 0;              // TunnelInfo::Kind of the innermost tunnel; 0 = none
+  uint8_t pad = 0;                 // explicit so keys compare and hash as bytes
+  uint32_t tunnel_key = 0;         // GRE key / VXLAN VNI when the tunnel has one, else 0
 
   // `src_is_a` (optional) tells whether the packet's source is endpoint a.
   static FlowKey FromPacket(const Packet& p, bool* src_is_a = nullptr);
@@ -50,6 +53,6 @@ struct FlowKey {
   }
 };
 
-static_assert(sizeof(FlowKey) == 44, "FlowKey must have no implicit padding");
+static_assert(sizeof(FlowKey) == 48, "FlowKey must have no implicit padding");
 
 }  // namespace vigil::sensor

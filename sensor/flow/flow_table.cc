@@ -130,6 +130,18 @@ void FlowTable::ListUnlink(uint32_t idx) {
   f.list_prev = f.list_next = kNone;
 }
 
+uint64_t FlowTable::KeyFlowId(uint64_t hash, Timestamp start) const {
+  // Mix the start time into the hash (the multiplier spreads nanoseconds over all bits), then
+  // permute into 51 bits; the seed keeps ids unguessable when one is configured.
+  uint64_t x = hash ^ (static_cast<uint64_t>(start.ns) * 0x9e3779b97f4a7c15ULL);
+  x ^= x >> 29;
+  for (;;) {
+    uint64_t id = Permute51((x ^ (x >> 51)) ^ (config_.hash_seed & kFlowIdMask));
+    if (id != 0) return id;
+    ++x;
+  }
+}
+
 uint64_t FlowTable::NextFlowId() {
   for (;;) {
     uint64_t x = (++id_counter_ << 8) | (config_.worker_id & 0xffu);
@@ -272,7 +284,7 @@ uint32_t FlowTable::Create(const FlowKey& key, uint64_t hash, const Packet& p, b
   f.key = key;
   f.index = idx;
   f.hash = hash;
-  f.flow_id = NextFlowId();
+  f.flow_id = config_.flow_id_from_key ? KeyFlowId(hash, p.ts) : NextFlowId();
   f.start = p.ts;
   f.last_seen = now_;
   f.proto_class = FlowProtoOf(key.proto);

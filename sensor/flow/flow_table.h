@@ -42,8 +42,10 @@
 
 namespace vigil::sensor {
 
-// Called once for every flow that ends, with end_reason set.
-using FlowEndCallback = std::function<void(const Flow&)>;
+// Called once for every flow that ends, with end_reason set. The flow is mutable so the caller
+// can record what later stages learned (alerted, app_proto) before logging it; it must not
+// change the key, index or table bookkeeping.
+using FlowEndCallback = std::function<void(Flow&)>;
 // Fills a new flow's community_id from its first packet (e.g. with core/community_id.h).
 using CommunityIdFn = std::function<void(const Flow&, const Packet&, std::array<char, 32>&)>;
 
@@ -117,6 +119,7 @@ class FlowTable {
   void EvictOne();
   void UpdateEmergency();
   uint64_t NextFlowId();
+  uint64_t KeyFlowId(uint64_t hash, Timestamp start) const;
 
   FlowTableConfig config_;
   CounterGroup counters_;

@@ -73,6 +73,12 @@ struct FlowTableConfig {
   uint32_t sweep_budget = 16;
   // Low 8 bits go into every flow_id so workers never hand out the same id.
   uint32_t worker_id = 0;
+  // How flow ids are made. false: from a per-table counter and worker_id (unique in the
+  // process). true: from the flow's symmetric hash and its start time (as Suricata derives its
+  // flow_id), so a capture gives the same ids whatever the number of workers and offline runs are
+  // reproducible; worker_id is then unused. Two concurrent flows share an id only if key hash and
+  // start time collide in 51 bits (about n^2 / 2^52 for n flows).
+  bool flow_id_from_key = false;
   // Seed for bucket selection (not for FlowKey::Hash, which must be the same everywhere): set a
   // random one per process to resist hash flooding; 0 keeps runs reproducible.
   uint64_t hash_seed = 0;

@@ -27,7 +27,7 @@ using vigil::Timestamp;
 using vigil::sensor::DefragAction;
 using vigil::sensor::DefragConfig;
 using vigil::sensor::Defragmenter;
-using vigil::sensor::OverlapPolicy;
+using vigil::sensor::DefragPolicy;
 using vigil::sensor::Packet;
 
 uint16_t Sum(const uint8_t* h, size_t len) {
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   DefragConfig cfg;
   const uint8_t sel = data[0];
-  cfg.policy = static_cast<OverlapPolicy>(sel & 3);
+  cfg.policy = static_cast<DefragPolicy>(sel & 3);
   cfg.memcap = (sel & 4) ? 64 * vigil::sensor::ChunkPool::kBytesPerChunk : size_t{1} << 20;
   cfg.max_fragments = (sel & 8) ? 4 : 1024;
   cfg.max_trackers = (sel & 16) ? 2 : 1024;

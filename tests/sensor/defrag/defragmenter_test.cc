@@ -136,7 +136,7 @@ TEST_F(DefragTest, DuplicateIsIgnoredAndCounted) {
 
 // Overlaps: which bytes win under each policy.
 struct OverlapCase {
-  OverlapPolicy policy;
+  DefragPolicy policy;
   // Expected payload bytes 8..16 ('A' from the first fragment, 'B' from the overlapping one).
   uint8_t expect_mid;
   // Same-offset case: 'X' first arrival, 'Y' second.
@@ -169,7 +169,7 @@ TEST_P(DefragOverlapTest, PolicyDecidesWhichBytesWin) {
     std::fill(want.begin() + 16, want.begin() + 24, 'B');
     std::fill(want.begin() + 24, want.end(), 'E');
     EXPECT_EQ(std::vector<uint8_t>(r.datagram.begin() + 20, r.datagram.end()), want)
-        << OverlapPolicyName(c.policy);
+        << DefragPolicyName(c.policy);
   }
   // Case 2: two fragments at the same offset with different bytes.
   {
@@ -181,7 +181,7 @@ TEST_P(DefragOverlapTest, PolicyDecidesWhichBytesWin) {
     EXPECT_TRUE(ry.Has(DefragAnomaly::kOverlapDifferentData, false));
     DefragResult r = d_->Process(b_.V4(2, 16, e.data(), 8, false));
     ASSERT_EQ(r.action, DefragAction::kReassembled);
-    EXPECT_EQ(r.datagram[20 + 8], c.expect_same) << OverlapPolicyName(c.policy);
+    EXPECT_EQ(r.datagram[20 + 8], c.expect_same) << DefragPolicyName(c.policy);
   }
   // Case 3: H = [16,32) arrives first, L = [8,24) later: lower offset vs first arrival.
   {
@@ -191,7 +191,7 @@ TEST_P(DefragOverlapTest, PolicyDecidesWhichBytesWin) {
     d_->Process(b_.V4(3, 32, e.data(), 8, false));
     DefragResult r = d_->Process(b_.V4(3, 0, s.data(), 8, true));
     ASSERT_EQ(r.action, DefragAction::kReassembled);
-    EXPECT_EQ(r.datagram[20 + 16], c.expect_lower) << OverlapPolicyName(c.policy);
+    EXPECT_EQ(r.datagram[20 + 16], c.expect_lower) << DefragPolicyName(c.policy);
     EXPECT_EQ(r.datagram[20 + 8], 'L');
     EXPECT_EQ(r.datagram[20 + 24], 'H');
   }
@@ -199,12 +199,12 @@ TEST_P(DefragOverlapTest, PolicyDecidesWhichBytesWin) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, DefragOverlapTest,
-                         ::testing::Values(OverlapCase{OverlapPolicy::kFirst, 'A', 'X', 'H'},
-                                           OverlapCase{OverlapPolicy::kLast, 'B', 'Y', 'L'},
-                                           OverlapCase{OverlapPolicy::kBsd, 'A', 'X', 'L'},
-                                           OverlapCase{OverlapPolicy::kLinux, 'A', 'Y', 'L'}),
+                         ::testing::Values(OverlapCase{DefragPolicy::kFirst, 'A', 'X', 'H'},
+                                           OverlapCase{DefragPolicy::kLast, 'B', 'Y', 'L'},
+                                           OverlapCase{DefragPolicy::kBsd, 'A', 'X', 'L'},
+                                           OverlapCase{DefragPolicy::kLinux, 'A', 'Y', 'L'}),
                          [](const auto& param_info) {
-                           return std::string(OverlapPolicyName(param_info.param.policy));
+                           return std::string(DefragPolicyName(param_info.param.policy));
                          });
 
 TEST_F(DefragTest, OverlapWithSameDataIsOverlapButNotDifferent) {
@@ -419,7 +419,7 @@ TEST(DefragConfigTest, ValidateAndPolicyNames) {
   EXPECT_EQ(c.memcap, size_t{32} << 20);
   EXPECT_EQ(c.max_trackers, 65535u);
   EXPECT_EQ(c.timeout_ns, 60 * kNanosPerSecond);
-  EXPECT_EQ(c.policy, OverlapPolicy::kFirst);
+  EXPECT_EQ(c.policy, DefragPolicy::kFirst);
   c.hash_buckets = 1000;
   EXPECT_FALSE(c.Validate());
   c = DefragConfig{};
@@ -428,8 +428,8 @@ TEST(DefragConfigTest, ValidateAndPolicyNames) {
   c = DefragConfig{};
   c.max_datagram_size = 70000;
   EXPECT_FALSE(c.Validate());
-  EXPECT_EQ(*ParseOverlapPolicy("linux"), OverlapPolicy::kLinux);
-  EXPECT_FALSE(ParseOverlapPolicy("windows"));
+  EXPECT_EQ(*ParseDefragPolicy("linux"), DefragPolicy::kLinux);
+  EXPECT_FALSE(ParseDefragPolicy("windows"));
   EXPECT_EQ(DefragEventName(DefragAnomaly::kOverlap, true), "defrag.ipv6.fragment_overlap");
   EXPECT_EQ(DefragEventName(DefragAnomaly::kFragmentTooLarge, false),
             "defrag.ipv4.fragment_too_large");

@@ -1,0 +1,308 @@
+// vigil-sensor: the network sensor. Reads packets from pcap files (-r) or an interface (-i),
+// runs them through the packet path (decode, defrag, flows, TCP reassembly) and writes EVE JSON
+// events to LOGDIR/eve.json, with a command line familiar to Suricata users:
+//
+//   vigil-sensor [-c CONFIG] (-r PCAP... | -i IFACE) [-l LOGDIR] [-k none] [--set key=value]...
+//                [--runmode single|workers] [--threads N] [-T] [--sensor-id ID] [--province P]
+//
+// Everything below the command line lives in sensor/pipeline (Pipeline, SensorConfig); this file
+// only parses arguments, loads the config, opens the EVE file, handles signals (SIGINT/SIGTERM
+// stop the run cleanly: queued packets are processed, flows end as "shutdown", events are
+// flushed; a second signal exits at once) and prints progress and the summary.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "sensor/output/eve_file.h"
+#include "sensor/pipeline/pipeline.h"
+#include "sensor/pipeline/sensor_config.h"
+
+namespace {
+
+using vigil::Config;
+using vigil::ConfigSchema;
+using vigil::sensor::Pipeline;
+using vigil::sensor::SensorConfig;
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+struct Args {
+  std::string config_path;
+  std::vector<std::string> pcaps;
+  std::string interface;
+  std::string log_dir = ".";
+  std::string checksum;  // -k: "none" or "all"
+  std::vector<std::string> sets;
+  std::string runmode;
+  int threads = -1;
+  bool test_config = false;
+  std::string sensor_id;
+  std::string province;
+  bool progress = false;
+  bool quiet = false;
+};
+
+// "--thread" -> "--threads": the closest known option, for the unknown-flag hint.
+std::string SuggestOption(const CLI::App& app, const std::string& given) {
+  std::string best;
+  size_t best_d = 4;  // beyond three edits it is not a typo
+  for (const CLI::Option* o : app.get_options()) {
+    for (const std::string& n : o->get_lnames()) {
+      const std::string cand = "--" + n;
+      const size_t d = vigil::EditDistance(given, cand);
+      if (d < best_d) {
+        best_d = d;
+        best = cand;
+      }
+    }
+  }
+  return best;
+}
+
+// Options the command line sets become --set overrides, applied after the file's and the
+// user's own --set (so `-k none` wins over checksum-validation: yes in the file).
+std::vector<std::string> Overrides(const Args& a) {
+  std::vector<std::string> sets = a.sets;
+  if (!a.checksum.empty()) {
+    sets.push_back(std::string("checksum-validation=") + (a.checksum == "none" ? "no" : "yes"));
+  }
+  if (!a.runmode.empty()) sets.push_back("runmode=" + a.runmode);
+  if (a.threads >= 0) sets.push_back("threads=" + std::to_string(a.threads));
+  if (!a.sensor_id.empty()) sets.push_back("sensor-id=" + a.sensor_id);
+  if (!a.province.empty()) sets.push_back("province=" + a.province);
+  return sets;
+}
+
+vigil::Result<Config> LoadConfig(const Args& a, const ConfigSchema& schema) {
+  const std::vector<std::string> sets = Overrides(a);
+  if (a.config_path.empty()) return Config::LoadString("", "defaults", schema, sets);
+  return Config::LoadFile(a.config_path, schema, sets);
+}
+
+// Blocks SIGINT/SIGTERM in every thread and waits for them in one thread, which stops the
+// pipeline with ordinary (not async-signal-safe restricted) code.
+class SignalThread {
+ public:
+  SignalThread() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGUSR2);  // our own wake-up at the end of a run
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  ~SignalThread() {
+    if (thread_.joinable()) {
+      done_.store(true);
+      pthread_kill(thread_.native_handle(), SIGUSR2);
+      thread_.join();
+    }
+  }
+  void Start(Pipeline* pipeline) {
+    thread_ = std::thread([this, pipeline] {
+      int stops = 0;
+      for (;;) {
+        int sig = 0;
+        if (sigwait(&set_, &sig) != 0) continue;
+        if (done_.load()) return;
+        if (sig == SIGUSR2) continue;
+        if (++stops == 1) {
+          std::fputs("\nvigil-sensor: stopping (again to quit at once)\n", stderr);
+          pipeline->Stop();
+        } else {
+          std::_Exit(130);
+        }
+      }
+    });
+  }
+
+ private:
+  sigset_t set_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+int Run(const Args& a) {
+  const ConfigSchema schema = vigil::sensor::SensorConfigSchema();
+  auto cfg = LoadConfig(a, schema);
+  if (!cfg) {
+    fmt::print(stderr, "vigil-sensor: config: {}\n", cfg.error().message);
+    return kExitError;
+  }
+  auto sc = vigil::sensor::BuildSensorConfig(*cfg);
+  if (!sc) {
+    fmt::print(stderr, "vigil-sensor: config: {}\n", sc.error().message);
+    return kExitError;
+  }
+  SensorConfig config = std::move(*sc);
+  if (!a.pcaps.empty()) {
+    config.capture.inputs = a.pcaps;
+    config.capture.interface.clear();
+  } else if (!a.interface.empty()) {
+    config.capture.interface = a.interface;
+  }
+
+  if (a.test_config) {
+    // -T: the configuration alone (inputs are not needed to check it).
+    SensorConfig check = config;
+    if (check.capture.inputs.empty() && check.capture.interface.empty()) {
+      check.capture.inputs = {"-"};
+    }
+    if (auto st = check.Validate(); !st) {
+      fmt::print(stderr, "vigil-sensor: config: {}\n", st.error().message);
+      return kExitError;
+    }
+    fmt::print("vigil-sensor: configuration {} is valid\n",
+               a.config_path.empty() ? "(defaults)" : a.config_path);
+    return kExitOk;
+  }
+  if (config.capture.inputs.empty() && config.capture.interface.empty()) {
+    fmt::print(stderr, "vigil-sensor: nothing to read: give pcap files with -r or an interface "
+                       "with -i (see --help)\n");
+    return kExitUsage;
+  }
+
+  vigil::Logger log(config.log_level);
+  std::unique_ptr<vigil::sensor::EventSink> sink;
+  if (config.eve_enabled) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(a.log_dir, ec)) {
+      fmt::print(stderr, "vigil-sensor: log directory {} does not exist (-l)\n", a.log_dir);
+      return kExitError;
+    }
+    const std::string path = (std::filesystem::path(a.log_dir) / config.eve_filename).string();
+    auto eve = vigil::sensor::EveFile::Open(path, {.append = config.eve_append});
+    if (!eve) {
+      fmt::print(stderr, "vigil-sensor: {}\n", eve.error().message);
+      return kExitError;
+    }
+    sink = std::move(*eve);
+  } else {
+    sink = std::make_unique<vigil::sensor::NullSink>();
+  }
+
+  SignalThread signals;  // before any thread exists, so all inherit the blocked mask
+  std::atomic<Pipeline*> pipe{nullptr};
+  vigil::sensor::PipelineOptions options;
+  options.log = &log;
+  const bool show_progress =
+      config.capture.interface.empty() && !a.quiet && (a.progress || isatty(STDERR_FILENO) == 1);
+  const int64_t start = vigil::MonotonicNanos();
+  int64_t last_print = 0;
+  if (show_progress) {
+    options.progress = [&](uint64_t done, uint64_t total) {
+      const int64_t now = vigil::MonotonicNanos();
+      if (done < total && now - last_print < 250 * vigil::kNanosPerMilli) return;
+      last_print = now;
+      Pipeline* p = pipe.load();
+      const uint64_t pkts = p != nullptr ? p->registry().Total("capture.packets") : 0;
+      const double secs = static_cast<double>(now - start) / 1e9;
+      fmt::print(stderr, "\r  {:5.1f}%  {} packets  {:.0f} pkt/s   ",
+                 total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0,
+                 pkts, secs > 0 ? static_cast<double>(pkts) / secs : 0.0);
+      if (done >= total) std::fputc('\n', stderr);
+    };
+  }
+  auto created = Pipeline::Create(config, *sink, options);
+  if (!created) {
+    fmt::print(stderr, "vigil-sensor: {}\n", created.error().message);
+    return kExitError;
+  }
+  Pipeline& pipeline = **created;
+  pipe.store(&pipeline);
+  signals.Start(&pipeline);
+  log.Notice("sensor", "{} with {} ({} worker{}), events to {}",
+             config.capture.is_live() ? "live capture on " + config.capture.interface
+                                      : std::to_string(config.capture.inputs.size()) + " input(s)",
+             vigil::sensor::RunModeName(config.runmode), config.workers,
+             config.workers == 1 ? "" : "s", sink->Describe());
+  auto summary = pipeline.Run();
+  if (!summary) {
+    fmt::print(stderr, "vigil-sensor: {}\n", summary.error().message);
+    return kExitError;
+  }
+  if (auto st = sink->Flush(); !st) {
+    fmt::print(stderr, "vigil-sensor: {}\n", st.error().message);
+    return kExitError;
+  }
+  if (!a.quiet) fmt::print("{}", summary->Format());
+  // Files that failed inside a directory were reported (log and summary); the run itself succeeded.
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "vigil-sensor: network security monitoring sensor. Reads pcap files or an interface, "
+      "tracks flows and TCP streams, writes EVE JSON events (LOGDIR/eve.json)."};
+  app.set_help_flag("-h,--help", "print this help and exit");
+  Args a;
+  app.add_option("-c", a.config_path, "YAML configuration file (default: built-in defaults)");
+  auto* r = app.add_option("-r", a.pcaps, "pcap/pcapng files or directories to read (offline)")
+                ->expected(1, -1);
+  auto* i = app.add_option("-i", a.interface, "interface to capture from (live; needs root)");
+  r->excludes(i);
+  app.add_option("-l", a.log_dir, "directory for eve.json (default: current directory)");
+  app.add_option("-k", a.checksum, "checksum validation: all (default) or none")
+      ->check(CLI::IsMember({"all", "none"}));
+  app.add_option("--set", a.sets, "override a config key: --set stream.midstream=true")
+      ->expected(1)
+      ->take_all();
+  app.add_option("--runmode", a.runmode, "single | workers")
+      ->check(CLI::IsMember({"single", "workers"}));
+  app.add_option("--threads", a.threads, "worker threads (workers runmode; 0 = auto)")
+      ->check(CLI::Range(0, 256));
+  app.add_flag("-T", a.test_config, "test the configuration and exit (0: valid, 1: invalid)");
+  app.add_option("--sensor-id", a.sensor_id, "sensor name written in every event");
+  app.add_option("--province", a.province, "province written in every event");
+  app.add_flag("--progress", a.progress, "show offline progress even when stderr is not a TTY");
+  app.add_flag("-q,--quiet", a.quiet, "no progress and no summary");
+  app.footer(
+      "Examples:\n"
+      "  vigil-sensor -r capture.pcap -l /tmp/out\n"
+      "  vigil-sensor -c sensor/vigil-sensor.yaml -i eth0 -l /var/log/vigil --threads 4\n"
+      "  vigil-sensor -r dir/ -k none --set stream.midstream=true --runmode single\n"
+      "Config keys are listed with their defaults in sensor/vigil-sensor.yaml.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    // Unknown flags: name them and suggest the closest known option.
+    std::string hint;
+    for (int k = 1; k < argc; ++k) {
+      const std::string arg = argv[k];
+      if (arg.size() > 1 && arg[0] == '-' && app.get_option_no_throw(arg) == nullptr) {
+        const std::string s = SuggestOption(app, arg.substr(0, arg.find('=')));
+        if (!s.empty()) hint = "; did you mean " + s + "?";
+        break;
+      }
+    }
+    fmt::print(stderr, "vigil-sensor: {}{}\nRun 'vigil-sensor --help' for the options.\n",
+               e.what(), hint);
+    return kExitUsage;
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "vigil-sensor: {}\nRun 'vigil-sensor --help' for the options.\n",
+               e.what());
+    return kExitUsage;
+  }
+  return Run(a);
+}
