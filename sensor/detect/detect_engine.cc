@@ -1,0 +1,395 @@
+#include "sensor/detect/detect_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <sstream>
+#include <unordered_map>
+
+#include "sensor/detect/db_cache.h"
+
+namespace vigil::sensor {
+namespace {
+
+using rules::BufferId;
+using rules::Rule;
+
+constexpr uint8_t Bit(Transport t) { return static_cast<uint8_t>(1u << t); }
+
+// Header protocol → transports and the app-layer protocol it requires (if any).
+bool MapProtocol(const std::string& p, uint8_t* transports, std::string* app) {
+  const uint8_t tcp = Bit(kTransportTcp), udp = Bit(kTransportUdp);
+  app->clear();
+  if (p == "tcp" || p == "tcp-pkt" || p == "tcp-stream") { *transports = tcp; return true; }
+  if (p == "udp") { *transports = udp; return true; }
+  if (p == "icmp" || p == "icmpv4" || p == "icmpv6") { *transports = Bit(kTransportIcmp); return true; }
+  if (p == "ip" || p == "pkthdr") {
+    *transports = tcp | udp | Bit(kTransportIcmp) | Bit(kTransportOther);
+    return true;
+  }
+  static constexpr std::string_view kUdpOnly[] = {"snmp", "tftp", "ntp", "dhcp", "ikev2", "ike", "quic"};
+  static constexpr std::string_view kBoth[] = {"dns", "krb5", "dcerpc", "nfs", "sip"};
+  static constexpr std::string_view kTcp[] = {
+      "http", "http1", "http2", "tls", "ssl", "ssh", "ftp", "ftp-data", "smtp", "imap", "pop3",
+      "smb", "rdp", "rfb", "mqtt", "modbus", "dnp3", "enip", "irc", "telnet", "pgsql", "ldap",
+      "websocket", "bittorrent-dht", "ja3"};
+  *app = p;
+  if (*app == "ssl") *app = "tls";
+  if (*app == "http1") *app = "http";
+  for (auto n : kUdpOnly) if (p == n) { *transports = udp; return true; }
+  for (auto n : kBoth) if (p == n) { *transports = tcp | udp; return true; }
+  for (auto n : kTcp) if (p == n) { *transports = tcp; return true; }
+  app->clear();
+  return false;
+}
+
+bool IsRelative(const rules::PayloadMatch& m) {
+  if (const auto* c = std::get_if<rules::ContentMatch>(&m)) return c->relative();
+  if (const auto* p = std::get_if<rules::PcreMatch>(&m)) return p->relative;
+  if (const auto* b = std::get_if<rules::ByteTestMatch>(&m)) return b->common.relative;
+  if (const auto* b = std::get_if<rules::ByteJumpMatch>(&m)) return b->common.relative;
+  if (const auto* b = std::get_if<rules::ByteExtractMatch>(&m)) return b->common.relative;
+  if (const auto* d = std::get_if<rules::IsDataAtMatch>(&m)) return d->relative;
+  return false;
+}
+
+size_t PortCount(const rules::PortSet& p) {
+  size_t n = 0;
+  for (const auto& r : p.ranges().ranges()) n += static_cast<size_t>(r.hi - r.lo) + 1;
+  return n;
+}
+
+int ActionRank(rules::Action a) {
+  switch (a) {
+    case rules::Action::kPass: return 0;  // Suricata's default action-order: pass, drop, reject, alert
+    case rules::Action::kDrop: return 1;
+    case rules::Action::kReject: case rules::Action::kRejectSrc: case rules::Action::kRejectDst:
+    case rules::Action::kRejectBoth: return 2;
+    default: return 3;
+  }
+}
+
+int FlowbitsRank(const Rule& r) {
+  bool sets = false, checks = false;
+  for (const auto& f : r.flowbits) {
+    if (f.is_check()) checks = true;
+    else if (f.command != rules::FlowbitsCommand::kNoAlert) sets = true;
+  }
+  // Setters first so a bit set by one rule is visible to a checker in the same packet.
+  if (sets && !checks) return 0;
+  if (sets && checks) return 1;
+  if (checks) return 2;
+  return 3;
+}
+
+}  // namespace
+
+std::string DetectStats::ToString() const {
+  std::ostringstream o;
+  o << "rules: " << rules_in << " in, " << rules_compiled << " compiled, " << rules_skipped
+    << " skipped\n";
+  for (const auto& [reason, n] : skipped_by_reason) o << "  skipped " << n << ": " << reason << "\n";
+  o << "groups: " << groups << " (" << port_groups << " port groups), databases: " << databases
+    << " (" << database_bytes / 1024 << " KiB, " << patterns << " patterns)\n";
+  o << "always-check rules: " << always_check_rules << " (" << always_check_entries
+    << " group entries); address-indexed header-only rules: " << ip_only_rules << "\n";
+  o << "pcre: " << pcre_compiled << " compiled, " << pcre_jit << " JIT; flowbits: " << flowbits << "\n";
+  o << "cache: " << cache_hits << " hits, " << cache_misses << " misses; build " << build_seconds << " s\n";
+  o << "fast pattern lengths:";
+  for (const auto& [len, n] : fast_pattern_lengths) o << " " << len << (len == 32 ? "+" : "") << ":" << n;
+  o << "\n";
+  return o.str();
+}
+
+int64_t DetectEngine::FlowbitId(std::string_view name) const {
+  for (size_t i = 0; i < flowbit_names_.size(); ++i)
+    if (flowbit_names_[i] == name) return static_cast<int64_t>(i);
+  return -1;
+}
+
+Result<std::unique_ptr<DetectEngine>> DetectEngine::Build(rules::RuleSet set, const DetectConfig& cfg,
+                                                          const rules::ClassificationConfig* classes,
+                                                          const rules::ThresholdConfig* thresholds) {
+  if (Status st = cfg.Validate(); !st) return std::move(st).error();
+  auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<DetectEngine> e(new DetectEngine());
+  e->cfg_ = cfg;
+  e->set_ = std::make_unique<rules::RuleSet>(std::move(set));
+  if (Status st = e->Prepare(classes, thresholds); !st) return std::move(st).error();
+  if (Status st = e->BuildGroups(); !st) return std::move(st).error();
+  e->stats_.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return e;
+}
+
+Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
+                             const rules::ThresholdConfig* thresholds) {
+  std::unordered_map<std::string, uint32_t> bit_ids;
+  auto intern = [&](const std::string& n) {
+    auto [it, added] = bit_ids.emplace(n, static_cast<uint32_t>(flowbit_names_.size()));
+    if (added) flowbit_names_.push_back(n);
+    return it->second;
+  };
+  std::vector<EngineRule> prepared;
+  stats_.rules_in = set_->rules.size();
+  auto skip = [&](const std::string& reason) {
+    ++stats_.rules_skipped;
+    ++stats_.skipped_by_reason[reason];
+  };
+  for (const Rule& r : set_->rules) {
+    EngineRule er;
+    er.rule = &r;
+    if (r.header.action == rules::Action::kConfig) { skip("config action"); continue; }
+    if (!MapProtocol(r.header.protocol, &er.transports, &er.app_proto)) {
+      skip("protocol '" + r.header.protocol + "'");
+      continue;
+    }
+    if (!r.xbits.empty()) { skip("xbits"); continue; }
+    if (!r.flowints.empty()) { skip("flowint"); continue; }
+    const rules::AppOptions& app = r.app;
+    if (!app.app_layer_protocols.empty() || !app.app_layer_events.empty() || app.tls_version ||
+        !app.ssl_versions.empty() || !app.ssl_states.empty() || !app.stream_sizes.empty()) {
+      skip("app-layer keyword (app-layer-protocol/event, tls/ssl state, stream_size)");
+      continue;
+    }
+    if (r.byte_extract_vars.size() > kMaxByteExtractVars) { skip("too many byte_extract variables"); continue; }
+    er.dirs = 3;
+    if (r.flow) {
+      if (r.flow->direction == rules::FlowDirection::kToServer) er.dirs = 1;
+      if (r.flow->direction == rules::FlowDirection::kToClient) er.dirs = 2;
+      er.only_stream = r.flow->stream == rules::FlowStream::kOnlyStream;
+      er.no_stream = r.flow->stream == rules::FlowStream::kNoStream;
+    }
+    auto slot = [&](const rules::IntOrVar& v) -> int8_t {
+      if (!v.is_var()) return -1;
+      for (size_t k = 0; k < r.byte_extract_vars.size(); ++k)
+        if (r.byte_extract_vars[k] == v.var) return static_cast<int8_t>(k);
+      return -1;
+    };
+    auto name_slot = [&](const std::string& n) -> int8_t {
+      if (n.empty()) return -1;
+      return slot(rules::IntOrVar{0, n});
+    };
+    std::string reason;
+    for (const rules::BufferMatches& b : r.buffers) {
+      if (!b.transforms.empty()) { reason = "transform"; break; }
+      if (b.buffer == BufferId::kBase64Data) { reason = "base64_data"; break; }
+      CompiledList cl;
+      cl.buffer = b.buffer;
+      cl.src = &b;
+      cl.pcre.assign(b.matches.size(), nullptr);
+      cl.relative_next.assign(b.matches.size(), 0);
+      cl.vars.resize(b.matches.size());
+      for (size_t k = 0; k < b.matches.size(); ++k) {
+        const rules::PayloadMatch& m = b.matches[k];
+        if (k + 1 < b.matches.size()) cl.relative_next[k] = IsRelative(b.matches[k + 1]) ? 1 : 0;
+        CompiledList::VarSlots& vs = cl.vars[k];
+        if (const auto* c = std::get_if<rules::ContentMatch>(&m)) {
+          if (c->offset) vs.a = slot(*c->offset);
+          if (c->depth) vs.b = slot(*c->depth);
+          if (c->distance) vs.c = slot(*c->distance);
+          if (c->within) vs.d = slot(*c->within);
+        } else if (const auto* p = std::get_if<rules::PcreMatch>(&m)) {
+          auto prog = PcreProgram::Compile(*p);
+          if (!prog) { reason = "pcre does not compile"; break; }
+          ++stats_.pcre_compiled;
+          if (prog->jit()) ++stats_.pcre_jit;
+          pcres_.push_back(std::make_unique<PcreProgram>(std::move(*prog)));
+          cl.pcre[k] = pcres_.back().get();
+        } else if (const auto* bt = std::get_if<rules::ByteTestMatch>(&m)) {
+          vs.a = slot(bt->common.offset);
+          vs.b = slot(bt->value);
+          vs.nbytes = name_slot(bt->common.num_bytes_var);
+        } else if (const auto* bj = std::get_if<rules::ByteJumpMatch>(&m)) {
+          vs.a = slot(bj->common.offset);
+          vs.nbytes = name_slot(bj->common.num_bytes_var);
+        } else if (const auto* be = std::get_if<rules::ByteExtractMatch>(&m)) {
+          vs.a = slot(be->common.offset);
+          vs.store = name_slot(be->name);
+        } else if (const auto* d = std::get_if<rules::IsDataAtMatch>(&m)) {
+          vs.a = slot(d->position);
+        } else if (std::holds_alternative<rules::Base64DecodeMatch>(m)) {
+          reason = "base64_decode";
+          break;
+        }
+      }
+      if (!reason.empty()) break;
+      if (b.buffer == BufferId::kPacket) er.has_pkt_data = true;
+      er.lists.push_back(std::move(cl));
+    }
+    if (!reason.empty()) { skip(reason); continue; }
+    for (const rules::FlowbitsOption& f : r.flowbits) {
+      if (f.command == rules::FlowbitsCommand::kNoAlert) continue;
+      FlowbitOp op{f.command, f.join, {}};
+      for (const std::string& n : f.names) op.ids.push_back(intern(n));
+      (f.is_check() ? er.flowbit_checks : er.flowbit_actions).push_back(std::move(op));
+    }
+    er.fast_pattern = ChooseFastPattern(r, cfg_.min_preferred_fast_pattern);
+    if (classes && !r.meta.classtype.empty()) {
+      if (const rules::Classification* c = classes->Find(r.meta.classtype)) {
+        er.severity = c->priority;
+        er.category = c->description;
+      }
+    }
+    if (r.meta.priority) er.severity = *r.meta.priority;
+    er.threshold = r.threshold;
+    er.detection_filter = r.detection_filter;
+    if (thresholds) {
+      for (const rules::ThresholdEntry& t : thresholds->entries()) {
+        bool gid_ok = t.gen_id == 0 || t.gen_id == r.meta.gid;
+        bool sid_ok = t.sig_id == 0 || t.sig_id == r.meta.sid;
+        if (!gid_ok || !sid_ok) continue;
+        if (t.kind == rules::ThresholdEntryKind::kSuppress) er.suppress.push_back(&t);
+        // threshold.config replaces the rule's own threshold (Suricata's documented behaviour);
+        // a global (sid 0) entry only applies to rules without one.
+        if (t.kind == rules::ThresholdEntryKind::kThreshold && (t.sig_id != 0 || !er.threshold))
+          er.threshold = t.limits;
+      }
+    }
+    prepared.push_back(std::move(er));
+  }
+  stats_.flowbits = flowbit_names_.size();
+  std::vector<size_t> order(prepared.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto key = [&](size_t i) {
+    const Rule& r = *prepared[i].rule;
+    return std::make_tuple(ActionRank(r.header.action), FlowbitsRank(r), prepared[i].severity,
+                           r.meta.sid, r.meta.gid);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+  rules_.reserve(prepared.size());
+  for (size_t i : order) {
+    const EngineRule& er = prepared[i];
+    if (er.fast_pattern) ++stats_.fast_pattern_lengths[std::min<size_t>(er.fast_pattern->bytes.size(), 32)];
+    rules_.push_back(std::move(prepared[i]));
+  }
+  stats_.rules_compiled = rules_.size();
+  return Ok();
+}
+
+Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_group) {
+  if (auto it = group_dedupe_.find(ids); it != group_dedupe_.end()) return it->second;
+  RuleGroup g;
+  g.rules = ids;
+  struct Lits {
+    std::vector<HsLiteral> lits;
+    std::map<std::pair<std::string, bool>, uint32_t> index;
+    std::vector<std::vector<uint32_t>> rules;
+  };
+  std::map<BufferId, Lits> per_buffer;
+  for (uint32_t ri : ids) {
+    const EngineRule& er = rules_[ri];
+    if (!er.fast_pattern) {
+      const rules::RuleHeader& h = er.rule->header;
+      const rules::AddressSet* key =
+          er.lists.empty() ? IpOnlyIndex::ChooseSet(h.src.get(), h.dst.get()) : nullptr;
+      if (key) {
+        g.ip_only.Add(ri, *key);
+        placed_ip_only_[ri] = 1;
+      } else {
+        g.always.push_back(ri);
+        placed_always_[ri] = 1;
+      }
+      continue;
+    }
+    Lits& l = per_buffer[er.fast_pattern->buffer];
+    auto [it, added] = l.index.emplace(std::make_pair(er.fast_pattern->bytes, er.fast_pattern->nocase),
+                                       static_cast<uint32_t>(l.lits.size()));
+    if (added) {
+      l.lits.push_back({er.fast_pattern->bytes, er.fast_pattern->nocase, it->second});
+      l.rules.emplace_back();
+    }
+    l.rules[it->second].push_back(ri);
+  }
+  DbCache cache(cfg_.cache_dir);
+  for (auto& [buffer, l] : per_buffer) {
+    RuleGroup::BufferDb bdb;
+    bdb.buffer = buffer;
+    std::string key = cache.enabled() ? DbCache::Key(l.lits) : std::string();
+    bool loaded = false;
+    if (cache.enabled()) {
+      if (auto db = cache.Load(key)) {
+        bdb.db = std::move(*db);
+        loaded = true;
+        ++stats_.cache_hits;
+      } else {
+        ++stats_.cache_misses;
+      }
+    }
+    if (!loaded) {
+      VIGIL_TRY(HsDatabase db, HsDatabase::CompileLiterals(l.lits));
+      bdb.db = std::move(db);
+      if (cache.enabled()) (void)cache.Store(key, bdb.db);  // a cache write failure only costs time
+    }
+    for (const auto& rs : l.rules) {
+      bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
+      bdb.rule_ids.insert(bdb.rule_ids.end(), rs.begin(), rs.end());
+    }
+    bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
+    if (Status st = scratch_.Grow(bdb.db); !st) return std::move(st).error();
+    ++stats_.databases;
+    stats_.database_bytes += bdb.db.Size();
+    stats_.patterns += l.lits.size();
+    g.dbs.push_back(std::move(bdb));
+  }
+  g.ip_only.Finish();
+  stats_.always_check_entries += g.always.size();
+  if (groups_.size() >= 65535) return Error(ErrorCode::kLimit, "detect: more than 65535 rule groups");
+  groups_.push_back(std::move(g));
+  ++stats_.groups;
+  if (port_group) ++stats_.port_groups;
+  uint32_t id = static_cast<uint32_t>(groups_.size());  // stored +1; 0 means none
+  group_dedupe_.emplace(std::move(ids), id);
+  return id;
+}
+
+Status DetectEngine::BuildGroups() {
+  placed_always_.assign(rules_.size(), 0);
+  placed_ip_only_.assign(rules_.size(), 0);
+  for (size_t t = 0; t < kTransports; ++t) {
+    for (int d = 0; d < 2; ++d) {
+      std::vector<uint32_t> any;
+      std::unordered_map<uint16_t, std::vector<uint32_t>> dport, sport;
+      for (uint32_t ri = 0; ri < rules_.size(); ++ri) {
+        const EngineRule& er = rules_[ri];
+        if (!(er.transports & (1u << t)) || !(er.dirs & (1u << d))) continue;
+        const rules::RuleHeader& h = er.rule->header;
+        bool port_groupable = (t == kTransportTcp || t == kTransportUdp) &&
+                              h.direction == rules::Direction::kForward &&
+                              (!er.fast_pattern || er.fast_pattern->buffer == BufferId::kPacket);
+        auto specific = [&](const std::shared_ptr<const rules::PortSet>& p) {
+          return p && !p->is_any() && PortCount(*p) <= cfg_.max_ports_per_rule_group;
+        };
+        auto add_ports = [&](const rules::PortSet& p, auto& map) {
+          for (const auto& r : p.ranges().ranges())
+            for (uint32_t port = r.lo; port <= r.hi; ++port) map[static_cast<uint16_t>(port)].push_back(ri);
+        };
+        if (port_groupable && specific(h.dst_ports)) add_ports(*h.dst_ports, dport);
+        else if (port_groupable && specific(h.src_ports)) add_ports(*h.src_ports, sport);
+        else any.push_back(ri);
+      }
+      GroupSet& gs = sets_[t][d];
+      if (!any.empty()) { VIGIL_TRY(gs.any, MakeGroup(std::move(any), false)); }
+      auto fill = [&](std::unordered_map<uint16_t, std::vector<uint32_t>>& m,
+                      std::vector<uint16_t>& table) -> Status {
+        if (m.empty()) return Ok();
+        table.assign(65536, 0);
+        // Deterministic order so group numbering (and the cache) is stable.
+        std::vector<uint16_t> ports;
+        for (auto& [p, v] : m) ports.push_back(p);
+        std::sort(ports.begin(), ports.end());
+        for (uint16_t p : ports) {
+          VIGIL_TRY(uint32_t id, MakeGroup(std::move(m[p]), true));
+          table[p] = static_cast<uint16_t>(id);
+        }
+        return Ok();
+      };
+      if (Status st = fill(dport, gs.dport); !st) return st;
+      if (Status st = fill(sport, gs.sport); !st) return st;
+    }
+  }
+  stats_.always_check_rules = static_cast<size_t>(std::count(placed_always_.begin(), placed_always_.end(), 1));
+  stats_.ip_only_rules = static_cast<size_t>(std::count(placed_ip_only_.begin(), placed_ip_only_.end(), 1));
+  return Ok();
+}
+
+}  // namespace vigil::sensor

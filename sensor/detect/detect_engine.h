@@ -1,0 +1,148 @@
+// DetectEngine: a rule set compiled for matching — rules prepared for verification, grouped by
+// protocol, direction and port, with one Hyperscan literal database per (group, buffer).
+// Immutable after Build(); shared read-only by every worker thread (DetectThread).
+//
+// Grouping. Each rule applies to some transports (tcp/udp/icmp/other; app-layer protocols map
+// to their transports: http → tcp, dns → tcp+udp) and directions (flow:to_server/to_client, else
+// both). For each (transport, direction) there is an "any port" group and two port maps: a rule
+// whose prefilter buffer is pkt_data (or that has no fast pattern) and whose destination ports
+// list at most max_ports_per_rule_group ports is put in the group of each of those ports (keyed
+// on the packet's dport); else the same with its source ports (sport); else the any group.
+// Ports whose rule lists are equal share one group. Rules whose fast pattern is in an app-layer
+// buffer (http.uri, dns.query...) always go in the any group: the app-layer parser already
+// selected the protocol, and per-port copies would multiply the large HTTP databases. A packet
+// therefore meets at most three groups (dport, sport, any), each scanned per present buffer.
+//
+//   RuleSet set = ...;  // RuleLoader
+//   auto engine = DetectEngine::Build(std::move(set), cfg, &classes, &thresholds);
+//   DetectThread worker(**engine, ...);   // one per thread
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "rules/signature/classification_config.h"
+#include "rules/signature/rule_loader.h"
+#include "rules/signature/threshold_config.h"
+#include "sensor/detect/detect_config.h"
+#include "sensor/detect/fast_pattern.h"
+#include "sensor/detect/hs_database.h"
+#include "sensor/detect/ip_only_index.h"
+#include "sensor/detect/payload_inspector.h"
+#include "sensor/detect/pcre_program.h"
+
+namespace vigil::sensor {
+
+enum Transport : uint8_t { kTransportTcp = 0, kTransportUdp = 1, kTransportIcmp = 2, kTransportOther = 3 };
+inline constexpr size_t kTransports = 4;
+
+struct FlowbitOp {
+  rules::FlowbitsCommand command = rules::FlowbitsCommand::kSet;
+  rules::FlowbitsJoin join = rules::FlowbitsJoin::kSingle;
+  std::vector<uint32_t> ids;
+};
+
+// One rule, prepared.
+struct EngineRule {
+  const rules::Rule* rule = nullptr;
+  uint8_t transports = 0;  // bit per Transport
+  uint8_t dirs = 0;        // 1: to_server, 2: to_client
+  std::string app_proto;   // header protocol when it is an app-layer one ("http"), else ""
+  bool has_pkt_data = false;  // has a pkt_data list: gated by stream/packet inspection
+  bool only_stream = false, no_stream = false;
+  std::vector<CompiledList> lists;
+  std::vector<FlowbitOp> flowbit_checks, flowbit_actions;
+  std::optional<FastPattern> fast_pattern;
+  uint8_t severity = 3;
+  std::string_view category;
+  std::optional<rules::ThresholdOption> threshold;  // rule's own, or threshold.config's override
+  std::optional<rules::ThresholdOption> detection_filter;
+  std::vector<const rules::ThresholdEntry*> suppress;
+};
+
+struct RuleGroup {
+  struct BufferDb {
+    rules::BufferId buffer = rules::BufferId::kPacket;
+    HsDatabase db;
+    // Hyperscan id → rules sharing that literal: rule_ids[first[id] .. first[id + 1]).
+    std::vector<uint32_t> first;
+    std::vector<uint32_t> rule_ids;
+  };
+  std::vector<uint32_t> rules;   // every rule in the group, ascending
+  std::vector<BufferDb> dbs;
+  std::vector<uint32_t> always;  // rules without a fast pattern: checked on every inspection
+  IpOnlyIndex ip_only;           // header-only rules found by address instead
+};
+
+struct DetectStats {
+  size_t rules_in = 0;
+  size_t rules_compiled = 0;
+  size_t rules_skipped = 0;
+  std::map<std::string, size_t> skipped_by_reason;
+  size_t groups = 0;
+  size_t port_groups = 0;
+  size_t databases = 0;
+  size_t database_bytes = 0;
+  size_t patterns = 0;           // literals over all databases (a rule in N groups counts N)
+  size_t always_check_rules = 0; // distinct rules without a fast pattern
+  size_t always_check_entries = 0;
+  size_t ip_only_rules = 0;      // distinct header-only rules prefiltered by address
+  size_t pcre_compiled = 0, pcre_jit = 0;
+  size_t flowbits = 0;
+  std::map<size_t, size_t> fast_pattern_lengths;  // length (capped at 32) → rules
+  size_t cache_hits = 0, cache_misses = 0;
+  double build_seconds = 0;
+  std::string ToString() const;
+};
+
+class DetectEngine {
+ public:
+  // Compiles `set`; rules using keywords the engine cannot evaluate are skipped and counted by
+  // reason in stats(). `classes` and `thresholds` may be null.
+  static Result<std::unique_ptr<DetectEngine>> Build(rules::RuleSet set, const DetectConfig& cfg,
+                                                     const rules::ClassificationConfig* classes,
+                                                     const rules::ThresholdConfig* thresholds);
+
+  const DetectConfig& config() const { return cfg_; }
+  const DetectStats& stats() const { return stats_; }
+  const std::vector<EngineRule>& rules() const { return rules_; }
+  const std::vector<RuleGroup>& groups() const { return groups_; }
+  uint32_t flowbit_count() const { return static_cast<uint32_t>(flowbit_names_.size()); }
+  // Flowbit id by name (tests, debugging); -1 when unknown.
+  int64_t FlowbitId(std::string_view name) const;
+
+  // The groups a packet meets: up to three group indices (+1; 0 = none).
+  struct GroupSet {
+    std::vector<uint16_t> dport, sport;  // 65536 entries each, or empty when no port groups
+    uint32_t any = 0;
+  };
+  const GroupSet& groups_for(Transport t, bool to_server) const { return sets_[t][to_server ? 0 : 1]; }
+  // Scratch prototype sized for every database; threads clone it.
+  const HsScratch& scratch_prototype() const { return scratch_; }
+
+ private:
+  DetectEngine() = default;
+  Status Prepare(const rules::ClassificationConfig* classes, const rules::ThresholdConfig* thresholds);
+  Status BuildGroups();
+  Result<uint32_t> MakeGroup(std::vector<uint32_t> rule_ids, bool port_group);
+
+  DetectConfig cfg_;
+  std::unique_ptr<rules::RuleSet> set_;
+  std::vector<EngineRule> rules_;  // in evaluation order (action, flowbits, priority, sid)
+  std::vector<std::unique_ptr<PcreProgram>> pcres_;
+  std::vector<std::string> flowbit_names_;
+  std::vector<RuleGroup> groups_;
+  std::array<std::array<GroupSet, 2>, kTransports> sets_;
+  HsScratch scratch_;
+  DetectStats stats_;
+  std::map<std::vector<uint32_t>, uint32_t> group_dedupe_;
+  std::vector<uint8_t> placed_always_, placed_ip_only_;  // per rule, for stats
+};
+
+}  // namespace vigil::sensor

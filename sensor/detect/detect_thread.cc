@@ -1,0 +1,285 @@
+#include "sensor/detect/detect_thread.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace vigil::sensor {
+namespace {
+
+using rules::BufferId;
+
+bool SameAddress(const IpAddress& a, const IpAddress& b) {
+  return a.family == b.family && a.bytes == b.bytes;
+}
+
+bool HeaderMatches(const rules::RuleHeader& h, const Packet& p) {
+  const bool ports = p.ip_proto == 6 || p.ip_proto == 17;  // ports only exist for TCP/UDP
+  auto fwd = [&](const IpAddress& s, uint16_t sp, const IpAddress& d, uint16_t dp) {
+    if (h.src && !h.src->Match(s)) return false;
+    if (h.dst && !h.dst->Match(d)) return false;
+    if (ports && h.src_ports && !h.src_ports->Match(sp)) return false;
+    if (ports && h.dst_ports && !h.dst_ports->Match(dp)) return false;
+    return true;
+  };
+  if (fwd(p.src, p.sport, p.dst, p.dport)) return true;
+  return h.direction == rules::Direction::kBidirectional && fwd(p.dst, p.dport, p.src, p.sport);
+}
+
+bool IsEcho(const Packet& p) {
+  uint8_t t = p.icmp.type;
+  return p.ip_proto == 1 ? (t == 0 || t == 8) : (t == 128 || t == 129);
+}
+
+bool HeaderChecks(const rules::HeaderOptions& h, const Packet& p) {
+  if (h.itype || h.icode || h.icmp_id || h.icmp_seq) {
+    if (!p.is_icmp()) return false;
+    if (h.itype && !h.itype->Matches(p.icmp.type)) return false;
+    if (h.icode && !h.icode->Matches(p.icmp.code)) return false;
+    if (h.icmp_id && (!IsEcho(p) || !h.icmp_id->Matches(p.icmp.id))) return false;
+    if (h.icmp_seq && (!IsEcho(p) || !h.icmp_seq->Matches(p.icmp.seq))) return false;
+  }
+  if (h.ttl && !h.ttl->Matches(p.ttl)) return false;
+  if (h.ip_proto && !h.ip_proto->Matches(p.ip_proto)) return false;
+  if (h.ip_id && (p.ip_version != 4 || !h.ip_id->Matches(p.ip_id))) return false;
+  if (h.tos && !h.tos->Matches(p.ip_tos)) return false;
+  if (h.window || h.seq || h.ack || h.flags) {
+    if (!p.is_tcp()) return false;
+    if (h.window && !h.window->Matches(p.tcp.window)) return false;
+    if (h.seq && !h.seq->Matches(p.tcp.seq)) return false;
+    if (h.ack && !h.ack->Matches(p.tcp.ack)) return false;
+    if (h.flags && !h.flags->Matches(p.tcp.flags)) return false;
+  }
+  if (h.sameip && !SameAddress(p.src, p.dst)) return false;
+  return true;
+}
+
+bool FlowbitCheck(const FlowbitOp& op, const FlowDetectState* flow) {
+  auto isset = [&](uint32_t id) { return flow && flow->IsSet(id); };
+  const bool want_set = op.command == rules::FlowbitsCommand::kIsSet;
+  if (op.join == rules::FlowbitsJoin::kOr) {
+    for (uint32_t id : op.ids)
+      if (isset(id) == want_set) return true;
+    return false;
+  }
+  for (uint32_t id : op.ids)
+    if (isset(id) != want_set) return false;
+  return true;
+}
+
+bool AppProtoMatches(std::string_view want, std::string_view have) {
+  if (want == have) return true;
+  return want == "http" && have.starts_with("http");
+}
+
+std::string_view IdsActionName(rules::Action a) {
+  // IDS mode: Suricata logs drop and reject matches as "allowed" (nothing is blocked).
+  (void)a;
+  return "allowed";
+}
+
+}  // namespace
+
+DetectThread::DetectThread(const DetectEngine& engine, CounterBlock* block, CounterGroup ids)
+    : engine_(engine),
+      block_(block),
+      ids_(ids),
+      pcre_(engine.config().pcre_match_limit, engine.config().pcre_depth_limit),
+      scratch_(&pcre_),
+      thresholds_(engine.config().threshold_table_size),
+      profile_(engine.rules().size()) {
+  auto s = engine.scratch_prototype().Clone();
+  if (s) hs_ = std::move(*s);
+  else ok_ = false;
+  scratch_.recursion_limit = engine.config().inspection_recursion_limit;
+  candidates_.reserve(engine.rules().size());
+}
+
+bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
+  const Packet& p = *in.packet;
+  const rules::Rule& r = *er.rule;
+  const bool tcp = p.ip_proto == 6;
+  if (er.has_pkt_data) {
+    if (in.kind == InspectKind::kStream) {
+      if (er.no_stream || r.dsize) return false;
+    } else {
+      if (er.only_stream) return false;
+      if (tcp && in.tcp_stream_inspected && !er.no_stream && !r.dsize) return false;
+    }
+  } else if (in.kind == InspectKind::kStream) {
+    return false;
+  }
+  if (!(er.dirs & (in.to_server ? 1 : 2))) return false;
+  if (!er.app_proto.empty() && !AppProtoMatches(er.app_proto, in.app_proto)) return false;
+  if (!HeaderMatches(r.header, p)) return false;
+  if (r.flow) {
+    const rules::FlowOption& f = *r.flow;
+    if (f.state == rules::FlowState::kEstablished && !in.established) return false;
+    if (f.state == rules::FlowState::kNotEstablished && in.established) return false;
+    if (f.frag == rules::FlowFrag::kOnlyFrag && !p.is_fragment) return false;
+    if (f.frag == rules::FlowFrag::kNoFrag && p.is_fragment) return false;
+  }
+  if (r.dsize && !r.dsize->Matches(p.payload_len)) return false;
+  if (!HeaderChecks(r.header_checks, p)) return false;
+  if (r.urilen) {
+    const auto* uri = in.buffers->Get(r.urilen->raw ? BufferId::kHttpUriRaw : BufferId::kHttpUri);
+    if (!uri || !r.urilen->length.Matches(uri->size())) return false;
+  }
+  for (const FlowbitOp& op : er.flowbit_checks)
+    if (!FlowbitCheck(op, in.flow)) return false;
+  scratch_.vars.fill(0);
+  for (const CompiledList& l : er.lists) {
+    const auto* buf = in.buffers->Get(l.buffer);
+    if (!buf) return false;
+    scratch_.min_end = (in.kind == InspectKind::kStream && l.buffer == BufferId::kPacket)
+                           ? static_cast<int64_t>(in.stream_new_offset)
+                           : 0;
+    bool ok = MatchList(l, *buf, scratch_);
+    if (scratch_.pcre_limit_hits) {
+      Count(DetectCounters::kPcreMatchLimit, scratch_.pcre_limit_hits);
+      scratch_.pcre_limit_hits = 0;
+    }
+    if (scratch_.recursion_limit_hits) {
+      Count(DetectCounters::kRecursionLimit, scratch_.recursion_limit_hits);
+      scratch_.recursion_limit_hits = 0;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool DetectThread::AlertAllowed(uint32_t ri, const EngineRule& er, const InspectInput& in) {
+  const Packet& p = *in.packet;
+  for (const rules::ThresholdEntry* s : er.suppress) {
+    if (!s->suppress_track || !s->suppress_ip) return false;
+    bool src = s->suppress_ip->Match(p.src), dst = s->suppress_ip->Match(p.dst);
+    switch (*s->suppress_track) {
+      case rules::TrackBy::kSrc: if (src) return false; break;
+      case rules::TrackBy::kDst: if (dst) return false; break;
+      default: if (src || dst) return false; break;
+    }
+  }
+  const uint64_t full_before = thresholds_.full();
+  bool allowed = true;
+  if (er.detection_filter && !thresholds_.Allow(ri * 2 + 1, *er.detection_filter, p.src, p.dst, p.ts))
+    allowed = false;
+  if (allowed && er.threshold && !thresholds_.Allow(ri * 2, *er.threshold, p.src, p.dst, p.ts))
+    allowed = false;
+  if (thresholds_.full() != full_before) Count(DetectCounters::kThresholdTableFull, thresholds_.full() - full_before);
+  return allowed;
+}
+
+size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
+  out->Clear();
+  if (!in.packet || !in.buffers || !ok_) return 0;
+  Count(DetectCounters::kInspections);
+  if (in.flow && in.flow->pass) {
+    Count(DetectCounters::kPassed);
+    return 0;
+  }
+  const Packet& p = *in.packet;
+  Transport t = p.ip_proto == 6    ? kTransportTcp
+                : p.ip_proto == 17 ? kTransportUdp
+                : (p.ip_proto == 1 || p.ip_proto == 58) ? kTransportIcmp
+                                                        : kTransportOther;
+  const DetectEngine::GroupSet& gs = engine_.groups_for(t, in.to_server);
+  uint32_t gids[3] = {0, 0, gs.any};
+  if (!gs.dport.empty()) gids[0] = gs.dport[p.dport];
+  if (!gs.sport.empty()) gids[1] = gs.sport[p.sport];
+  if (gids[1] == gids[0]) gids[1] = 0;
+  candidates_.clear();
+  const auto& groups = engine_.groups();
+  uint64_t hits = 0;
+  for (uint32_t gid : gids) {
+    if (gid == 0) continue;
+    const RuleGroup& g = groups[gid - 1];
+    for (const RuleGroup::BufferDb& db : g.dbs) {
+      const auto* buf = in.buffers->Get(db.buffer);
+      if (!buf || buf->empty()) continue;
+      auto on_match = [&](unsigned id, unsigned long long) {
+        for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
+          candidates_.push_back(db.rule_ids[k]);
+          ++profile_[db.rule_ids[k]].prefilter_hits;
+          ++hits;
+        }
+      };
+      if (!db.db.Scan(*buf, hs_, on_match)) Count(DetectCounters::kScanErrors);
+    }
+    candidates_.insert(candidates_.end(), g.always.begin(), g.always.end());
+    g.ip_only.Lookup(p.src, p.dst, &candidates_);
+  }
+  if (hits) Count(DetectCounters::kPrefilterHits, hits);
+  std::sort(candidates_.begin(), candidates_.end());
+  candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+
+  const auto& rules = engine_.rules();
+  const bool timing = engine_.config().profile_timing;
+  const uint32_t max_alerts = engine_.config().max_alerts_per_inspection;
+  auto& alerts = out->mutable_alerts();
+  uint64_t checked = 0;
+  for (uint32_t ri : candidates_) {
+    const EngineRule& er = rules[ri];
+    RuleProfile& prof = profile_[ri];
+    ++prof.checks;
+    ++checked;
+    bool matched;
+    if (timing) {
+      auto t0 = std::chrono::steady_clock::now();
+      matched = Evaluate(er, in);
+      prof.ns += static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+    } else {
+      matched = Evaluate(er, in);
+    }
+    if (!matched) continue;
+    ++prof.matches;
+    if (in.flow) {
+      for (const FlowbitOp& op : er.flowbit_actions) {
+        for (uint32_t id : op.ids) {
+          switch (op.command) {
+            case rules::FlowbitsCommand::kSet: in.flow->Set(id, true); break;
+            case rules::FlowbitsCommand::kUnset: in.flow->Set(id, false); break;
+            case rules::FlowbitsCommand::kToggle: in.flow->Set(id, !in.flow->IsSet(id)); break;
+            default: break;
+          }
+        }
+      }
+    }
+    const rules::Rule& r = *er.rule;
+    if (r.header.action == rules::Action::kPass) {
+      // Suricata: a matching pass rule ends inspection of the packet, and of the whole flow
+      // when there is one.
+      if (in.flow) in.flow->pass = true;
+      Count(DetectCounters::kPassed);
+      break;
+    }
+    if (r.noalert) continue;
+    if (!AlertAllowed(ri, er, in)) {
+      Count(DetectCounters::kAlertsSuppressed);
+      continue;
+    }
+    if (alerts.size() >= max_alerts) {
+      out->AddOverflow();
+      Count(DetectCounters::kAlertQueueOverflow);
+      continue;
+    }
+    Alert a;
+    a.gid = r.meta.gid;
+    a.sid = r.meta.sid;
+    a.rev = r.meta.rev;
+    a.severity = er.severity;
+    a.action = r.header.action;
+    a.action_name = IdsActionName(r.header.action);
+    a.msg = r.meta.msg;
+    a.category = er.category;
+    a.rule = &r;
+    a.rule_index = ri;
+    a.buffer = er.fast_pattern ? er.fast_pattern->buffer : BufferId::kPacket;
+    a.stream = in.kind == InspectKind::kStream;
+    alerts.push_back(a);
+    Count(DetectCounters::kAlerts);
+  }
+  Count(DetectCounters::kRulesChecked, checked);
+  return alerts.size();
+}
+
+}  // namespace vigil::sensor

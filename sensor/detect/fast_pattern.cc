@@ -1,0 +1,53 @@
+#include "sensor/detect/fast_pattern.h"
+
+namespace vigil::sensor {
+namespace {
+
+uint32_t ByteWeight(uint8_t c, bool nocase) {
+  if (c == 0 || c == ' ' || c == '/' || c == '.' || c == '\r' || c == '\n' || c == 0xff) return 1;
+  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return 2;
+  if (c >= 'A' && c <= 'Z') return nocase ? 2 : 3;
+  if (c > 0x20 && c < 0x7f) return 3;
+  return 5;  // other binary bytes are rarer in mostly-text traffic
+}
+
+}  // namespace
+
+uint32_t RarityScore(std::string_view bytes, bool nocase) {
+  uint32_t s = 0;
+  for (char ch : bytes) s += ByteWeight(static_cast<uint8_t>(ch), nocase);
+  return s;
+}
+
+std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t min_preferred) {
+  rules::BufferId fb;
+  if (const rules::ContentMatch* c = rule.ExplicitFastPattern(&fb); c && !c->negated) {
+    FastPattern fp{fb, c->pattern, c->nocase, true};
+    if (c->fast_pattern == rules::FastPatternMode::kPartial &&
+        c->fast_pattern_offset < c->pattern.size()) {
+      fp.bytes = c->pattern.substr(c->fast_pattern_offset, c->fast_pattern_length);
+    }
+    if (!fp.bytes.empty()) return fp;
+  }
+  const rules::ContentMatch* best = nullptr;
+  rules::BufferId best_buf = rules::BufferId::kPacket;
+  bool best_long = false;
+  uint32_t best_score = 0;
+  for (const rules::BufferMatches& b : rule.buffers) {
+    b.ForEachContent([&](const rules::ContentMatch& c) {
+      if (c.negated || c.pattern.empty()) return;
+      bool is_long = c.pattern.size() >= min_preferred;
+      uint32_t score = RarityScore(c.pattern, c.nocase);
+      if (!best || (is_long && !best_long) || (is_long == best_long && score > best_score)) {
+        best = &c;
+        best_buf = b.buffer;
+        best_long = is_long;
+        best_score = score;
+      }
+    });
+  }
+  if (!best) return std::nullopt;
+  return FastPattern{best_buf, best->pattern, best->nocase, false};
+}
+
+}  // namespace vigil::sensor

@@ -1,0 +1,34 @@
+// FastPattern: the one literal per rule that goes into the Hyperscan prefilter of its buffer.
+//
+// Choice (as Suricata, simplified): the content marked `fast_pattern` (its offset,length slice
+// for fast_pattern:o,l); otherwise the non-negated content with the best rarity score — the sum
+// of per-byte weights, where bytes frequent in traffic (lower-case letters, digits, '/', '.',
+// space, NUL) weigh less than rare ones — preferring contents of at least
+// DetectConfig::min_preferred_fast_pattern bytes when the rule has one. Negated contents are
+// never fast patterns: their absence is what matches. A rule with no usable content has none
+// and is checked on every inspection of its group ("always check", counted in DetectStats).
+//
+//   auto fp = ChooseFastPattern(rule, cfg.min_preferred_fast_pattern);
+//   if (fp) db_literals[fp->buffer].push_back({fp->bytes, fp->nocase, id});
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rules/signature/rule.h"
+
+namespace vigil::sensor {
+
+struct FastPattern {
+  rules::BufferId buffer = rules::BufferId::kPacket;
+  std::string bytes;
+  bool nocase = false;
+  bool explicit_choice = false;
+};
+
+std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t min_preferred);
+uint32_t RarityScore(std::string_view bytes, bool nocase);
+
+}  // namespace vigil::sensor

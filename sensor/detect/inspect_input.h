@@ -1,0 +1,110 @@
+// InspectInput: what the pipeline hands the detection engine for one inspection.
+//
+// An inspection is one of:
+//   kPacket — a packet: pkt_data is its payload; header-only rules, dsize rules, no_stream rules
+//             and app-layer buffer rules run here (app buffers of transactions this packet
+//             updated go in the same BufferSet);
+//   kStream — a chunk of reassembled TCP data in one direction: pkt_data is the StreamWindow's
+//             view (tail of the previous chunk + the new bytes); only rules with pkt_data
+//             content that are not no_stream run here.
+// For TCP flows the pipeline reassembles (`tcp_stream_inspected`), rules on pkt_data are kept
+// out of kPacket inspections unless no_stream, so a match is reported once.
+//
+//   BufferSet bufs;
+//   bufs.Set(BufferId::kPacket, {pkt.payload, pkt.payload_len});
+//   bufs.Set(BufferId::kHttpUri, tx.uri);
+//   InspectInput in{.packet = &pkt, .buffers = &bufs, .flow = &flow.detect, .to_server = true};
+//   thread.Inspect(in, &alerts);
+//
+// BufferSet and FlowDetectState hold no heap memory on the hot path except the flowbit words,
+// allocated once per flow the first time a flowbit is set.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "rules/signature/sticky_buffer.h"
+#include "sensor/decode/packet.h"
+
+namespace vigil::sensor {
+
+using rules::BufferId;
+
+// The buffers available to one inspection, indexed by BufferId. Spans point into the caller's
+// memory and must stay valid for the call.
+class BufferSet {
+ public:
+  static constexpr size_t kSize = static_cast<size_t>(BufferId::kCount);
+  void Set(BufferId id, std::span<const uint8_t> data) {
+    size_t i = static_cast<size_t>(id);
+    spans_[i] = data;
+    if (!present_[i]) {
+      present_[i] = true;
+      ids_[count_++] = id;
+    }
+  }
+  void Set(BufferId id, std::string_view s) {
+    Set(id, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+  }
+  const std::span<const uint8_t>* Get(BufferId id) const {
+    size_t i = static_cast<size_t>(id);
+    return present_[i] ? &spans_[i] : nullptr;
+  }
+  bool Has(BufferId id) const { return present_[static_cast<size_t>(id)]; }
+  std::span<const BufferId> ids() const { return {ids_.data(), count_}; }
+  void Clear() {
+    for (size_t k = 0; k < count_; ++k) present_[static_cast<size_t>(ids_[k])] = false;
+    count_ = 0;
+  }
+
+ private:
+  std::array<std::span<const uint8_t>, kSize> spans_{};
+  std::array<bool, kSize> present_{};
+  std::array<BufferId, kSize> ids_{};
+  size_t count_ = 0;
+};
+
+// Detection state the pipeline keeps per flow (both directions): flowbits and the pass flag.
+// Flowbit names are interned to ids at load (DetectEngine::flowbit_count()).
+struct FlowDetectState {
+  std::vector<uint64_t> bits;  // sized on the first set
+  bool pass = false;           // a pass rule matched with flow scope: no more alerts on this flow
+
+  bool IsSet(uint32_t id) const {
+    size_t w = id / 64;
+    return w < bits.size() && ((bits[w] >> (id % 64)) & 1u);
+  }
+  void Set(uint32_t id, bool on) {
+    size_t w = id / 64;
+    if (w >= bits.size()) {
+      if (!on) return;
+      bits.resize(w + 1, 0);
+    }
+    if (on) bits[w] |= uint64_t{1} << (id % 64);
+    else bits[w] &= ~(uint64_t{1} << (id % 64));
+  }
+};
+
+enum class InspectKind : uint8_t { kPacket, kStream };
+
+struct InspectInput {
+  // The packet being processed (for kStream: the packet whose data advanced the stream). Gives
+  // addresses, ports, protocol, header fields, timestamp and pcap_cnt.
+  const Packet* packet = nullptr;
+  const BufferSet* buffers = nullptr;
+  FlowDetectState* flow = nullptr;  // null: no flow (flowbits never set, flow:established fails)
+  InspectKind kind = InspectKind::kPacket;
+  bool to_server = true;             // direction of this packet within its flow
+  bool established = false;          // TCP handshake completed / UDP seen both ways
+  bool tcp_stream_inspected = false; // the pipeline inspects this TCP flow's stream (kStream calls)
+  std::string_view app_proto;        // detected app-layer protocol ("http", "tls", "dns"...), or ""
+  // kStream: bytes at the start of pkt_data already inspected in the previous chunk
+  // (StreamView::new_offset). A stream match must end past them, so it is reported once.
+  uint32_t stream_new_offset = 0;
+};
+
+}  // namespace vigil::sensor

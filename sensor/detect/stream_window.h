@@ -1,0 +1,43 @@
+// StreamWindow: the sliding view of one TCP direction's reassembled data that stream
+// inspection scans.
+//
+// The pipeline feeds each new in-order chunk; the view it gets back is the last
+// `keep_bytes` of earlier data followed by the chunk, so a pattern split across chunks (or
+// segments) is seen whole. `new_offset` marks where the new bytes start: the engine reports a
+// stream match only when it ends past that point, so bytes already inspected never alert twice.
+// Inspection stops after `depth_bytes` of stream (Suricata's stream.reassembly.depth).
+//
+//   StreamWindow w(cfg.stream_window_bytes, cfg.stream_depth_bytes);   // per flow direction
+//   StreamView v = w.Feed(chunk);
+//   bufs.Set(BufferId::kPacket, v.data);
+//   in.kind = InspectKind::kStream; in.stream_new_offset = v.new_offset;
+//
+// Memory: keep_bytes + the largest chunk, allocated on first use and reused.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace vigil::sensor {
+
+struct StreamView {
+  std::span<const uint8_t> data;  // valid until the next Feed()
+  uint32_t new_offset = 0;        // data[new_offset..] are the bytes of this chunk
+  bool depth_reached = false;     // some or all of the chunk was past the depth and dropped
+};
+
+class StreamWindow {
+ public:
+  StreamWindow(uint32_t keep_bytes, uint64_t depth_bytes) : keep_(keep_bytes), depth_(depth_bytes) {}
+  StreamView Feed(std::span<const uint8_t> chunk);
+  uint64_t consumed() const { return consumed_; }
+
+ private:
+  uint32_t keep_;
+  uint64_t depth_;
+  uint64_t consumed_ = 0;
+  std::vector<uint8_t> buf_;
+};
+
+}  // namespace vigil::sensor

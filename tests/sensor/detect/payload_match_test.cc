@@ -1,0 +1,173 @@
+// Content, pcre and byte_* semantics through the whole engine (UDP pkt_data, no stream).
+#include <gtest/gtest.h>
+
+#include "tests/sensor/detect/detect_test_util.h"
+
+namespace vigil::sensor::testing {
+namespace {
+
+TEST(Content, PlainAndNocase) {
+  EXPECT_TRUE(Match(R"(content:"evil";)", "some evil here"));
+  EXPECT_FALSE(Match(R"(content:"evil";)", "some EVIL here"));
+  EXPECT_TRUE(Match(R"(content:"evil"; nocase;)", "some EVIL here"));
+  EXPECT_TRUE(Match(R"(content:"|00 01|ab";)", std::string("x\0\x01" "ab", 5)));
+}
+
+TEST(Content, OffsetDepth) {
+  EXPECT_TRUE(Match(R"(content:"abc"; offset:2;)", "xxabc"));
+  EXPECT_FALSE(Match(R"(content:"abc"; offset:3;)", "xxabcyy"));
+  EXPECT_TRUE(Match(R"(content:"abc"; depth:3;)", "abcxx"));
+  EXPECT_FALSE(Match(R"(content:"abc"; depth:3;)", "xabc"));
+  // depth counts from offset: window [2, 6).
+  EXPECT_TRUE(Match(R"(content:"abcd"; offset:2; depth:4;)", "xxabcd"));
+  EXPECT_FALSE(Match(R"(content:"abcd"; offset:2; depth:4;)", "xxxabcd"));
+}
+
+TEST(Content, DistanceWithin) {
+  EXPECT_TRUE(Match(R"(content:"a"; content:"b"; distance:0;)", "ab"));
+  EXPECT_TRUE(Match(R"(content:"a"; content:"b"; distance:2;)", "a--b"));
+  EXPECT_FALSE(Match(R"(content:"a"; content:"b"; distance:3;)", "a--b"));
+  EXPECT_TRUE(Match(R"(content:"a"; content:"bc"; within:2;)", "abc"));
+  EXPECT_FALSE(Match(R"(content:"a"; content:"bc"; within:2;)", "a-bc"));
+  // within counts from the previous match end plus distance.
+  EXPECT_TRUE(Match(R"(content:"a"; content:"bc"; distance:1; within:2;)", "a-bc"));
+  EXPECT_FALSE(Match(R"(content:"a"; content:"bc"; distance:1; within:2;)", "a--bc"));
+  // A negative distance looks back before the previous match end.
+  EXPECT_TRUE(Match(R"(content:"cd"; content:"bcd"; distance:-3; within:3;)", "abcd"));
+}
+
+TEST(Content, BacktracksWhenRelativeContentFails) {
+  // First "a" is followed by "-", the second by "b": Suricata re-searches "a".
+  EXPECT_TRUE(Match(R"(content:"a"; content:"b"; within:1;)", "a-ab"));
+  EXPECT_TRUE(Match(R"(content:"GET"; content:"x"; distance:1; within:1;)", "GET GETzx"));
+  // Three levels: a, then b right after, then c right after b.
+  EXPECT_TRUE(Match(R"(content:"a"; content:"b"; within:1; content:"c"; within:1;)", "abxab-abc"));
+  EXPECT_FALSE(Match(R"(content:"a"; content:"b"; within:1; content:"c"; within:1;)", "abxab-ab"));
+}
+
+TEST(Content, NoBacktrackForAbsoluteNext) {
+  // The second content is absolute: re-searching the first cannot help; result is the same.
+  EXPECT_TRUE(Match(R"(content:"a"; content:"z"; offset:3;)", "a--z"));
+  EXPECT_FALSE(Match(R"(content:"a"; content:"z"; depth:2;)", "a--z"));
+}
+
+TEST(Content, Negation) {
+  EXPECT_TRUE(Match(R"(content:"a"; content:!"b";)", "a"));
+  EXPECT_FALSE(Match(R"(content:"a"; content:!"b";)", "ab"));
+  EXPECT_TRUE(Match(R"(content:"a"; content:!"b"; within:1;)", "acb"));
+  EXPECT_FALSE(Match(R"(content:"a"; content:!"b"; within:1;)", "ab"));
+  EXPECT_TRUE(Match(R"(content:!"zzz";)", "abc"));
+  EXPECT_FALSE(Match(R"(content:!"zzz";)", "azzzc"));
+}
+
+TEST(Content, StartsWithEndsWith) {
+  EXPECT_TRUE(Match(R"(content:"GET"; startswith;)", "GET /"));
+  EXPECT_FALSE(Match(R"(content:"GET"; startswith;)", " GET /"));
+  EXPECT_TRUE(Match(R"(content:".exe"; endswith;)", "a.exe"));
+  EXPECT_FALSE(Match(R"(content:".exe"; endswith;)", "a.exe "));
+  EXPECT_FALSE(Match(R"(content:".exe"; endswith;)", "a.exe.exx"));
+}
+
+TEST(Content, IsDataAtAndBsize) {
+  EXPECT_TRUE(Match(R"(content:"ab"; isdataat:1,relative;)", "abc"));
+  EXPECT_FALSE(Match(R"(content:"ab"; isdataat:2,relative;)", "abc"));
+  EXPECT_TRUE(Match(R"(content:"ab"; isdataat:!2,relative;)", "abc"));
+  EXPECT_TRUE(Match(R"(content:"ab"; isdataat:2;)", "abc"));
+  EXPECT_FALSE(Match(R"(content:"ab"; isdataat:3;)", "abc"));
+  // bsize measures a sticky buffer.
+  Harness h(R"(alert dns any any -> any any (dns.query; content:"ab"; bsize:3; sid:1;)
+alert dns any any -> any any (dns.query; content:"ab"; bsize:>3; sid:2;))");
+  auto p = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 53, "");
+  BufferSet b;
+  b.Set(BufferId::kDnsQuery, std::string_view("abc"));
+  InspectInput in{.packet = &p->pkt, .buffers = &b, .app_proto = "dns"};
+  h.thread->Inspect(in, &h.q);
+  EXPECT_EQ(Sids(h.q), std::vector<uint32_t>{1});
+}
+
+TEST(Pcre, FlagsAndRelative) {
+  EXPECT_TRUE(Match(R"(pcre:"/ev[a-z]l/";)", "xx evil"));
+  EXPECT_FALSE(Match(R"(pcre:"/ev[a-z]l/";)", "xx EVIL"));
+  EXPECT_TRUE(Match(R"(pcre:"/ev[a-z]l/i";)", "xx EVIL"));
+  EXPECT_TRUE(Match(R"(pcre:"/a.b/s";)", "a\nb"));
+  EXPECT_FALSE(Match(R"(pcre:"/a.b/";)", "a\nb"));
+  EXPECT_TRUE(Match(R"(pcre:"/^b/m";)", "a\nb"));
+  EXPECT_FALSE(Match(R"(pcre:"/^b/";)", "a\nb"));
+  EXPECT_TRUE(Match(R"(pcre:"/a b c/x";)", "abc"));
+  EXPECT_FALSE(Match(R"(pcre:"/b/A";)", "ab"));
+  EXPECT_TRUE(Match(R"(content:"a"; pcre:"/^b/R";)", "ab"));
+  EXPECT_FALSE(Match(R"(content:"a"; pcre:"/^b/R";)", "a-b"));
+  // Relative pcre backtracks the content: second "a" is followed by "b".
+  EXPECT_TRUE(Match(R"(content:"a"; pcre:"/^b/R";)", "a-ab"));
+  EXPECT_TRUE(Match(R"(content:"a"; pcre:!"/zz/";)", "abc"));
+  EXPECT_FALSE(Match(R"(content:"a"; pcre:!"/bc/";)", "abc"));
+  // Content relative to a pcre match end.
+  EXPECT_TRUE(Match(R"(pcre:"/a+/"; content:"b"; within:1;)", "aaab"));
+}
+
+TEST(ByteTest, OperatorsEndianAndString) {
+  std::string be("\x00\x10zz", 4);  // 16 big-endian
+  EXPECT_TRUE(Match(R"(content:"zz"; byte_test:2,=,16,0;)", be));
+  EXPECT_TRUE(Match(R"(content:"zz"; byte_test:2,>,15,0;)", be));
+  EXPECT_FALSE(Match(R"(content:"zz"; byte_test:2,<,16,0;)", be));
+  EXPECT_TRUE(Match(R"(content:"zz"; byte_test:2,<=,16,0;)", be));
+  EXPECT_TRUE(Match(R"(content:"zz"; byte_test:2,!=,17,0;)", be));
+  EXPECT_TRUE(Match(R"(content:"zz"; byte_test:2,=,4096,0,little;)", be));
+  EXPECT_TRUE(Match(R"(content:"zz"; byte_test:2,&,16,0;)", be));
+  EXPECT_FALSE(Match(R"(content:"zz"; byte_test:2,&,1,0;)", be));
+  EXPECT_TRUE(Match(R"(content:"len="; byte_test:3,>,100,0,relative,string,dec;)", "len=123;"));
+  EXPECT_FALSE(Match(R"(content:"len="; byte_test:3,>,200,0,relative,string,dec;)", "len=123;"));
+  EXPECT_TRUE(Match(R"(content:"h="; byte_test:2,=,255,0,relative,string,hex;)", "h=ff"));
+  // Out of bounds never matches.
+  EXPECT_FALSE(Match(R"(content:"zz"; byte_test:4,>,0,2,relative;)", be));
+  // bitmask: 0x0ff0 of 0x0130 → 0x13 after shifting out the mask's trailing zeros.
+  EXPECT_TRUE(Match(R"(content:"zz"; byte_test:2,=,19,0,bitmask 0x0ff0;)", std::string("\x01\x30zz", 4)));
+}
+
+TEST(ByteJump, RelativeAndOptions) {
+  // length 3 at offset 0, then jump over 3 bytes to "X".
+  std::string p("\x03" "abcX", 5);
+  EXPECT_TRUE(Match(R"(content:"|03|"; byte_jump:1,-1,relative; content:"X"; within:1;)", p));
+  EXPECT_TRUE(Match(R"(content:"a"; byte_jump:1,0,from_beginning; content:"|03|"; distance:0;)",
+                    std::string("\x04" "aaa\x03", 5)));
+  // multiplier 2: jump 2*2 bytes.
+  EXPECT_TRUE(Match(R"(content:"|02|"; byte_jump:1,-1,relative,multiplier 2; content:"Y"; within:1;)",
+                    std::string("\x02" "abcdY", 6)));
+  // post_offset -1 lands on the last skipped byte.
+  EXPECT_TRUE(Match(R"(content:"|03|"; byte_jump:1,-1,relative,post_offset -1; content:"cX"; within:2;)", p));
+  // Jumping past the end fails.
+  EXPECT_FALSE(Match(R"(content:"|09|"; byte_jump:1,-1,relative; content:"X"; within:1;)",
+                     std::string("\x09" "abcX", 5)));
+}
+
+TEST(ByteExtract, VariablesFeedLaterKeywords) {
+  // Extract a length, then require "END" exactly that many bytes later.
+  std::string p("\x04" "abcdEND", 8);
+  EXPECT_TRUE(Match(R"(content:"|04|"; byte_extract:1,-1,len,relative; content:"END"; distance:len; within:3;)", p));
+  EXPECT_FALSE(Match(R"(content:"|04|"; byte_extract:1,-1,len,relative; content:"END"; distance:len; within:3;)",
+                     std::string("\x03" "abcdEND", 8)));
+  EXPECT_TRUE(Match(R"(content:"|04|"; byte_extract:1,-1,len,relative; byte_test:1,=,len,-1,relative;)", p));
+}
+
+TEST(FastPattern, ChoiceAndSlices) {
+  auto e = BuildEngine(R"(alert udp any any -> any any (content:"ab"; content:"longer-one"; sid:1;)
+alert udp any any -> any any (content:"ab"; fast_pattern; content:"longer"; sid:2;)
+alert udp any any -> any any (content:"abcdefgh"; fast_pattern:2,3; sid:3;)
+alert udp any any -> any any (content:!"neg-only"; sid:4;))");
+  ASSERT_TRUE(e);
+  std::map<uint32_t, std::string> fp;
+  for (const EngineRule& r : e->rules())
+    fp[r.rule->meta.sid] = r.fast_pattern ? r.fast_pattern->bytes : "<none>";
+  EXPECT_EQ(fp[1], "longer-one");
+  EXPECT_EQ(fp[2], "ab");
+  EXPECT_EQ(fp[3], "cde");
+  EXPECT_EQ(fp[4], "<none>");
+  EXPECT_EQ(e->stats().always_check_rules, 1u);
+  // The slice only prefilters; the whole content is still verified.
+  Harness h(R"(alert udp any any -> any any (content:"abcdefgh"; fast_pattern:2,3; sid:1;))");
+  EXPECT_TRUE(h.Udp("xxabcdefgh"));
+  EXPECT_FALSE(h.Udp("xxcde"));
+}
+
+}  // namespace
+}  // namespace vigil::sensor::testing
