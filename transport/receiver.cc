@@ -1,6 +1,7 @@
 #include "transport/receiver.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "storage/key_codec.h"
 
@@ -12,6 +13,7 @@ enum RxCounter : uint32_t {
   kFrames, kBatchesStored, kEventsStored, kDuplicates, kOutOfOrder, kGaps, kOriginMismatch,
   kUnexpectedType, kBadEnvelope, kStoreErrors, kCommitErrors, kCommits, kAcksSent, kAcksDropped,
   kHellos, kHeartbeats, kControlAcks, kHandshakeFailed, kZapAccepted, kZapDenied, kZapMalformed,
+  kControlSent, kControlResent, kControlDropped,
   kRejectBase,  // + FrameReject value (1..kCount_-1)
 };
 constexpr CounterDef kDefs[] = {
@@ -36,6 +38,9 @@ constexpr CounterDef kDefs[] = {
     {"transport.zap.accepted", "CURVE clients accepted by key"},
     {"transport.zap.denied", "clients refused: unknown key or not CURVE"},
     {"transport.zap.malformed", "malformed ZAP requests"},
+    {"transport.rx.control_sent", "control messages sent to senders for the first time"},
+    {"transport.rx.control_resent", "control messages sent again (reconnect or resend timeout)"},
+    {"transport.rx.control_send_blocked", "control sends that found the peer's queue full (retried)"},
     {"transport.rx.rejected.truncated", "frames rejected: truncated"},
     {"transport.rx.rejected.oversize", "frames rejected: larger than transport.max-frame-bytes"},
     {"transport.rx.rejected.bad_magic", "frames rejected: bad magic"},
@@ -67,6 +72,9 @@ Receiver::Receiver(storage::Db& db, ReceiverOptions options, BatchSink sink, Log
 Result<std::unique_ptr<Receiver>> Receiver::Start(storage::Db& db, ReceiverOptions options, BatchSink sink,
                                                   Logger* log) {
   if (!sink) return Error(ErrorCode::kInvalidArgument, "receiver: no storage sink");
+  if (options.max_pending_control == 0 || options.control_resend_ns <= 0) {
+    return Error(ErrorCode::kInvalidArgument, "receiver: control.max-pending and control.resend must be > 0");
+  }
   if (options.max_batches_per_commit == 0) {
     return Error(ErrorCode::kInvalidArgument, "receiver: max_batches_per_commit must be > 0");
   }
@@ -81,6 +89,7 @@ Result<std::unique_ptr<Receiver>> Receiver::Start(storage::Db& db, ReceiverOptio
   }
   std::unique_ptr<Receiver> rx(new Receiver(db, std::move(options), std::move(sink), log));
   VIGIL_CHECK_OK(rx->Init());
+  rx->committer_ = std::thread([p = rx.get()] { p->CommitterRun(); });
   rx->thread_ = std::thread([p = rx.get()] { p->Run(); });
   return rx;
 }
@@ -92,6 +101,9 @@ Status Receiver::Init() {
   VIGIL_TRY(marks_, db_.OpenFamily(options_.marks_family));
   VIGIL_CHECK_OK(LoadMarks());
   VIGIL_TRY(waker_, Waker::Create());
+  ctl_seq_base_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
   try {
     if (options_.insecure_plaintext) {
       log_->Warning("transport", "receiver on {} runs WITHOUT encryption or authentication "
@@ -137,6 +149,14 @@ Receiver::~Receiver() {
     waker_.Wake();
     thread_.join();
   }
+  if (committer_.joinable()) {
+    {
+      std::lock_guard lock(cmu_);
+      committer_stop_ = true;
+    }
+    ccv_.notify_all();
+    committer_.join();  // finishes a write in flight; its acks are not sent (senders resend)
+  }
   monitor_.reset();
   router_.close();
   zap_.reset();
@@ -154,14 +174,28 @@ void Receiver::Run() {
                              {nullptr, waker_.fd(), ZMQ_POLLIN, 0}};
   try {
     while (!stop_.load(std::memory_order_acquire)) {
-      zmq::poll(items, 3, std::chrono::milliseconds(-1));
-      if (items[2].revents & ZMQ_POLLIN) waker_.Drain();
+      // Back-pressure: with a full stage and a write in flight, read nothing until it returns.
+      const bool full = commit_in_flight_ && staged_batches_ >= options_.max_batches_per_commit;
+      items[0].events = full ? 0 : ZMQ_POLLIN;
+      items[0].revents = 0;
+      // Unacknowledged control messages need a timer for their resend; nothing else does.
+      const auto timeout = pending_control_.load(std::memory_order_acquire) > 0
+                               ? std::chrono::milliseconds(std::max<int64_t>(1, options_.control_resend_ns / kNanosPerMilli))
+                               : std::chrono::milliseconds(-1);
+      zmq::poll(items, 3, timeout);
+      if (items[2].revents & ZMQ_POLLIN) {
+        waker_.Drain();
+        FinishCommit();
+        TakeControlInbox();
+      }
       if (items[1].revents & ZMQ_POLLIN) {
         while (auto ev = monitor_->Read()) {
           if (ev->event & kMonitorEvents) block_->Add(group_[kHandshakeFailed]);
         }
       }
       if (items[0].revents & ZMQ_POLLIN) ProcessAvailable();
+      MaybeStartCommit();
+      FlushControl(MonotonicNanos());
     }
   } catch (const zmq::error_t& e) {
     log_->Error("transport", "receiver stopped: {}", e.what());
@@ -169,7 +203,9 @@ void Receiver::Run() {
 }
 
 void Receiver::ProcessAvailable() {
+  // At most a stage's worth per call, so the loop also sees the committer and the monitor.
   for (size_t i = 0; i < options_.max_batches_per_commit; ++i) {
+    if (commit_in_flight_ && staged_batches_ >= options_.max_batches_per_commit) break;
     zmq::message_t rid;
     if (!router_.recv(rid, zmq::recv_flags::dontwait)) break;
     if (!rid.more()) {  // a ROUTER always prefixes the routing id: cannot happen, but count it
@@ -186,7 +222,6 @@ void Receiver::ProcessAvailable() {
     }
     HandleMessage(rid, msg);
   }
-  Commit();
 }
 
 void Receiver::HandleMessage(const zmq::message_t& rid, const zmq::message_t& msg) {
@@ -216,6 +251,10 @@ void Receiver::HandleMessage(const zmq::message_t& rid, const zmq::message_t& ms
     }
     if (const char* prov = zmq_msg_gets(msg.handle(), "Province")) province = prov;
   }
+  // The connection an origin last spoke on is where its control messages go.
+  if (auto r = routes_.find(std::string(origin)); r == routes_.end() || r->second != View(rid)) {
+    if (routes_.size() < 65536 || r != routes_.end()) routes_[std::string(origin)] = std::string(View(rid));
+  }
   switch (f.type) {
     case FrameType::kBatch:
       HandleBatch(rid, f, origin, province);
@@ -223,6 +262,10 @@ void Receiver::HandleMessage(const zmq::message_t& rid, const zmq::message_t& ms
     case FrameType::kHello:
       block_->Add(group_[kHellos]);
       QueueAck(rid, origin);
+      // A new connection: whatever control was sent on the old one may be lost.
+      if (auto it = ctl_out_.find(std::string(origin)); it != ctl_out_.end()) {
+        for (auto& c : it->second) c.sent_ns = 0;
+      }
       return;
     case FrameType::kHeartbeat:
       block_->Add(group_[kHeartbeats]);
@@ -230,6 +273,7 @@ void Receiver::HandleMessage(const zmq::message_t& rid, const zmq::message_t& ms
       return;
     case FrameType::kControlAck:
       block_->Add(group_[kControlAcks]);
+      HandleControlAck(origin, f.seq);
       return;
     case FrameType::kAck:
     case FrameType::kControl:
@@ -293,26 +337,175 @@ void Receiver::QueueAck(const zmq::message_t& rid, std::string_view origin) {
   acks_.push_back({std::string(r), std::string(origin)});
 }
 
-void Receiver::Commit() {
-  if (!wb_.empty()) {
-    Status s = db_.Write(wb_, options_.durability);
-    if (s) {
-      for (auto& [o, seq] : marks_pending_) marks_committed_[o] = seq;
-      block_->Add(group_[kCommits]);
-      block_->Add(group_[kBatchesStored], staged_batches_);
-      block_->Add(group_[kEventsStored], staged_events_);
-    } else {
-      block_->Add(group_[kCommitErrors]);
-      log_->Error("transport", "receiver: durable write of {} batches failed: {}", staged_batches_,
-                  s.error().message);
+Result<uint64_t> Receiver::SendControl(std::string_view origin, const ControlMessage& message) {
+  InboxEntry e;
+  e.origin = std::string(origin);
+  std::string payload;
+  VIGIL_CHECK_OK(EncodeControlPayload(message, &payload));
+  uint64_t seq = 0;
+  {
+    std::lock_guard lock(ctl_mu_);
+    size_t& count = ctl_count_[e.origin];
+    if (count >= options_.max_pending_control) {
+      return Error(ErrorCode::kLimit, "receiver: " + std::to_string(count) + " control messages for '" + e.origin +
+                                          "' unacknowledged (transport.control.max-pending)");
+    }
+    uint64_t& next = ctl_next_seq_[e.origin];
+    if (next == 0) next = ctl_seq_base_;
+    seq = ++next;
+    FrameView f;
+    f.type = FrameType::kControl;
+    f.seq = seq;
+    f.origin = e.origin;
+    f.payload = payload;
+    VIGIL_CHECK_OK(EncodeFrame(f, options_.limits, &e.out.frame));
+    e.out.seq = seq;
+    e.out.sent_ns = 0;
+    ++count;
+    ctl_inbox_.push_back(std::move(e));
+  }
+  pending_control_.fetch_add(1, std::memory_order_acq_rel);
+  waker_.Wake();
+  return seq;
+}
+
+void Receiver::TakeControlInbox() {
+  std::vector<InboxEntry> in;
+  {
+    std::lock_guard lock(ctl_mu_);
+    in.swap(ctl_inbox_);
+  }
+  for (auto& e : in) ctl_out_[e.origin].push_back(std::move(e.out));
+}
+
+void Receiver::FlushControl(int64_t now) {
+  for (auto& [origin, q] : ctl_out_) {
+    if (q.empty()) continue;
+    auto route = routes_.find(origin);
+    if (route == routes_.end()) continue;  // not connected yet: sent when it says hello
+    // Resend everything from the oldest if it waited too long for its ack.
+    if (q.front().sent_ns != 0 && now - q.front().sent_ns >= options_.control_resend_ns) {
+      for (auto& c : q) c.sent_ns = 0;
+    }
+    for (auto& c : q) {
+      if (c.sent_ns != 0) continue;
+      bool ok = false;
+      try {
+        ok = router_.send(zmq::buffer(route->second), zmq::send_flags::sndmore | zmq::send_flags::dontwait) &&
+             router_.send(zmq::buffer(c.frame), zmq::send_flags::dontwait);
+      } catch (const zmq::error_t&) {
+        ok = false;  // peer gone: sent again after its next hello
+      }
+      if (!ok) {
+        block_->Add(group_[kControlDropped]);
+        c.sent_ns = now;  // retried after control_resend_ns or on reconnect; keep the order
+        break;
+      }
+      block_->Add(group_[c.ever_sent ? kControlResent : kControlSent]);
+      c.ever_sent = true;
+      c.sent_ns = now;
     }
   }
-  wb_.Clear();
-  marks_pending_.clear();
+}
+
+void Receiver::HandleControlAck(std::string_view origin, uint64_t seq) {
+  auto it = ctl_out_.find(std::string(origin));
+  if (it == ctl_out_.end()) return;
+  size_t n = 0;
+  while (!it->second.empty() && it->second.front().seq <= seq) {
+    it->second.pop_front();
+    ++n;
+  }
+  if (n == 0) return;
+  pending_control_.fetch_sub(n, std::memory_order_acq_rel);
+  std::lock_guard lock(ctl_mu_);
+  ctl_count_[it->first] -= n;
+}
+
+void Receiver::MaybeStartCommit() {
+  if (commit_in_flight_) return;
+  if (wb_.empty()) {
+    // Nothing to store (duplicates, hellos, heartbeats): answer with the committed marks now.
+    SendAcks(acks_);
+    return;
+  }
+  auto job = std::make_unique<CommitJob>();
+  job->wb = std::move(wb_);
+  wb_ = storage::WriteBatch();
+  for (auto& [o, seq] : marks_pending_) job->marks[o] = seq;
+  job->acks.swap(acks_);
+  job->batches = staged_batches_;
+  job->events = staged_events_;
   staged_batches_ = 0;
   staged_events_ = 0;
+  commit_in_flight_ = true;
+  {
+    std::lock_guard lock(cmu_);
+    job_ = std::move(job);
+    job_ready_ = true;
+  }
+  ccv_.notify_one();
+}
+
+void Receiver::FinishCommit() {
+  std::unique_ptr<CommitJob> job;
+  {
+    std::lock_guard lock(cmu_);
+    if (!job_done_) return;
+    job_done_ = false;
+    job = std::move(job_);
+  }
+  commit_in_flight_ = false;
+  if (job->result) {
+    for (auto& [o, seq] : job->marks) marks_committed_[o] = std::max(marks_committed_[o], seq);
+    block_->Add(group_[kCommits]);
+    block_->Add(group_[kBatchesStored], job->batches);
+    block_->Add(group_[kEventsStored], job->events);
+  } else {
+    block_->Add(group_[kCommitErrors]);
+    log_->Error("transport", "receiver: durable write of {} batches failed: {}", job->batches,
+                job->result.error().message);
+    // What is staged now was accepted on top of the failed batches: drop it too, and go back to
+    // the committed marks. Senders resend from the acked mark (ack timeout / out-of-order ack).
+    wb_.Clear();
+    staged_batches_ = 0;
+    staged_events_ = 0;
+  }
+  if (!job->result || wb_.empty()) {
+    marks_pending_.clear();
+  } else {
+    // Pending marks of origins only in the finished job are now committed; keep the others.
+    for (auto it = marks_pending_.begin(); it != marks_pending_.end();) {
+      auto c = marks_committed_.find(it->first);
+      it = (c != marks_committed_.end() && c->second >= it->second) ? marks_pending_.erase(it) : std::next(it);
+    }
+  }
+  SendAcks(job->acks);
+}
+
+void Receiver::CommitterRun() {
+  for (;;) {
+    CommitJob* job = nullptr;
+    {
+      std::unique_lock lock(cmu_);
+      ccv_.wait(lock, [&] { return job_ready_ || committer_stop_; });
+      if (!job_ready_) return;
+      job_ready_ = false;
+      job = job_.get();
+    }
+    // The receiver thread does not touch job_ until job_done_: no lock needed for the write.
+    job->result = db_.Write(job->wb, options_.durability);
+    {
+      std::lock_guard lock(cmu_);
+      job_done_ = true;
+    }
+    waker_.Wake();
+  }
+}
+
+void Receiver::SendAcks(std::vector<PendingAck>& acks) {
   // Acks carry the committed mark only: never acknowledge what is not on disk.
-  for (const auto& a : acks_) {
+  for (const auto& a : acks) {
     uint64_t mark = 0;
     if (auto it = marks_committed_.find(a.origin); it != marks_committed_.end()) mark = it->second;
     FrameView ack;
@@ -331,7 +524,7 @@ void Receiver::Commit() {
       block_->Add(group_[kAcksDropped]);  // peer gone (EHOSTUNREACH): it will resend and ask again
     }
   }
-  acks_.clear();
+  acks.clear();
 }
 
 }  // namespace vigil::transport

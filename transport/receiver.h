@@ -11,8 +11,10 @@
 //      it made on purpose (spool drop-oldest, counted) from one lost in flight;
 //   4. the BatchSink adds the events to a storage::WriteBatch and the receiver adds the new hwm
 //      to the same batch, so events and de-duplication mark commit atomically;
-//   5. the batch is written with Durability::kSync (several frames that arrived together share
-//      one write: group commit), and only then is the cumulative ack (the new hwm) sent.
+//   5. a committer thread writes the staged batches with Durability::kSync; while that write
+//      (its fsync) is in flight the receiver thread keeps reading and staging frames, and the
+//      next write takes everything staged meanwhile (group commit: one fsync for many batches).
+//      Only after a write returns are its batches acknowledged (cumulative ack = the new hwm).
 // So a crash at any point either keeps both the events and the mark, or neither, and the
 // sender's resend fills the hole: exactly once into the store.
 //
@@ -26,9 +28,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -43,6 +48,7 @@
 #include "core/result.h"
 #include "storage/db.h"
 #include "transport/allow_list.h"
+#include "transport/control_message.h"
 #include "transport/curve_keys.h"
 #include "transport/frame.h"
 #include "transport/socket_monitor.h"
@@ -72,9 +78,18 @@ struct ReceiverOptions {
   std::shared_ptr<const AllowList> allow_list;  // transport.curve.allow-list (required)
   FrameLimits limits;                           // transport.max-frame-bytes (16 MiB)
   std::string marks_family = "transport.marks";  // column family of per-origin hwm
-  size_t max_batches_per_commit = 64;            // group commit: frames per durable write
+  // transport.max-staged-batches: group commit. While one durable write is in flight the
+  // receiver keeps reading and staging frames; everything staged goes into the next write. It
+  // stops reading once this many batches are staged (back-pressure through ZeroMQ/TCP).
+  size_t max_batches_per_commit = 256;
   storage::Durability durability = storage::Durability::kSync;  // before acknowledging
   int receive_hwm = 1000;                        // ZeroMQ queue of unread messages
+  // transport.control.max-pending: control messages per origin sent and not yet acknowledged
+  // (SendControl fails with kLimit above it).
+  size_t max_pending_control = 256;
+  // transport.control.resend: a control message unacknowledged this long is sent again (it is
+  // also sent again whenever the origin reconnects).
+  int64_t control_resend_ns = 5 * kNanosPerSecond;
 };
 
 class Receiver {
@@ -91,6 +106,14 @@ class Receiver {
   [[nodiscard]] Result<uint64_t> HighWaterMark(std::string_view origin) const;
   const CounterRegistry& counters() const { return registry_; }
 
+  // Sends a control message down to a sender, on its existing connection. Thread-safe. Returns
+  // the control sequence number the sender will acknowledge. The message is kept (in memory)
+  // until the sender acknowledges it and re-sent on every reconnect of that origin; an origin
+  // not connected yet gets it when it connects. kLimit above max_pending_control.
+  [[nodiscard]] Result<uint64_t> SendControl(std::string_view origin, const ControlMessage& message);
+  // Control messages sent (by any origin) and not yet acknowledged.
+  uint64_t pending_control() const { return pending_control_.load(std::memory_order_acquire); }
+
  private:
   Receiver(storage::Db& db, ReceiverOptions options, BatchSink sink, Logger* log);
   Status Init();
@@ -101,7 +124,32 @@ class Receiver {
   void HandleBatch(const zmq::message_t& routing_id, const FrameView& f, std::string_view origin,
                    std::string_view province);
   void QueueAck(const zmq::message_t& routing_id, std::string_view origin);
-  void Commit();
+  struct PendingAck {
+    std::string routing_id;
+    std::string origin;
+  };
+  // One durable write handed to the committer thread.
+  struct CommitJob {
+    storage::WriteBatch wb;
+    std::unordered_map<std::string, uint64_t> marks;
+    std::vector<PendingAck> acks;
+    uint64_t batches = 0;
+    uint64_t events = 0;
+    Status result;
+  };
+  struct OutControl {
+    uint64_t seq = 0;
+    std::string frame;
+    int64_t sent_ns = 0;     // 0: not sent on the current connection
+    bool ever_sent = false;  // for counting resends
+  };
+  void TakeControlInbox();
+  void FlushControl(int64_t now);
+  void HandleControlAck(std::string_view origin, uint64_t seq);
+  void MaybeStartCommit();
+  void FinishCommit();
+  void SendAcks(std::vector<PendingAck>& acks);
+  void CommitterRun();
   uint64_t PendingMark(std::string_view origin) const;
 
   storage::Db& db_;
@@ -125,17 +173,37 @@ class Receiver {
 
   // Receiver-thread state.
   std::unordered_map<std::string, uint64_t> marks_committed_;
-  std::unordered_map<std::string, uint64_t> marks_pending_;  // staged in wb_, not yet written
+  std::unordered_map<std::string, uint64_t> marks_pending_;  // staged in wb_ or in flight
   storage::WriteBatch wb_;
-  struct PendingAck {
-    std::string routing_id;
-    std::string origin;
-  };
   std::vector<PendingAck> acks_;
+  bool commit_in_flight_ = false;  // receiver thread's view: job_ belongs to the committer
+
+  // Hand-off to the committer thread, guarded by cmu_.
+  std::mutex cmu_;
+  std::condition_variable ccv_;
+  std::unique_ptr<CommitJob> job_;  // set by the receiver thread, written by the committer
+  bool job_ready_ = false;          // committer: job_ is waiting to be written
+  bool job_done_ = false;           // receiver: job_ was written (result in job_->result)
+  bool committer_stop_ = false;
+  std::thread committer_;
   uint64_t staged_batches_ = 0;
   uint64_t staged_events_ = 0;
   std::string ack_buf_;
   std::unordered_set<std::string> mismatch_warned_;  // identities already warned about
+  std::unordered_map<std::string, std::string> routes_;  // origin -> routing id of its connection
+  std::unordered_map<std::string, std::deque<OutControl>> ctl_out_;  // unacknowledged, in order
+
+  // Control messages from SendControl(), guarded by ctl_mu_.
+  std::mutex ctl_mu_;
+  struct InboxEntry {
+    std::string origin;
+    OutControl out;
+  };
+  std::vector<InboxEntry> ctl_inbox_;
+  std::unordered_map<std::string, uint64_t> ctl_next_seq_;
+  std::unordered_map<std::string, size_t> ctl_count_;  // pending + inbox per origin
+  uint64_t ctl_seq_base_ = 0;  // wall-clock micros at start: sequences grow across restarts
+  std::atomic<uint64_t> pending_control_{0};
 };
 
 }  // namespace vigil::transport

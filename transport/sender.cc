@@ -9,7 +9,8 @@ enum TxCounter : uint32_t {
   kEventsAccepted, kEventsRefused, kProducerWaits, kBatchesSpooled, kBatchesSent, kBatchesResent,
   kBatchesAcked, kEventsAcked, kBatchesDropped, kEventsDropped, kSpoolFull, kSpoolErrors,
   kConnects, kDisconnects, kReconnects, kAckTimeouts, kHeartbeatsSent, kHellosSent, kFramesRejected,
-  kSendBlocked, kEventsLostAtStop, kSeqBehindReceiver,
+  kSendBlocked, kEventsLostAtStop, kSeqBehindReceiver, kControlReceived, kControlDuplicates,
+  kControlRefused, kControlAcksSent,
 };
 constexpr CounterDef kDefs[] = {
     {"transport.tx.events_accepted", "events accepted by Send()"},
@@ -34,10 +35,16 @@ constexpr CounterDef kDefs[] = {
     {"transport.tx.send_blocked", "sends that found the socket not ready (no connection or queue full)"},
     {"transport.tx.events_lost_at_stop", "events that could not be spooled at shutdown (spool full)"},
     {"transport.tx.seq_behind_receiver", "acks above our last sequence: this sender's state was lost"},
+    {"transport.tx.control_received", "control messages handed to the application"},
+    {"transport.tx.control_duplicates", "control messages received again (already applied): re-acknowledged"},
+    {"transport.tx.control_refused", "control messages not acknowledged (malformed, no handler, handler error)"},
+    {"transport.tx.control_acks_sent", "control acknowledgements sent"},
 };
 
 constexpr int kMonitorEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED;
 constexpr int64_t kSpoolRetryNs = 100 * kNanosPerMilli;
+// Batch buffers kept for reuse (each up to batch_max_bytes of capacity).
+constexpr size_t kSpareBuffers = 4;
 // Spool-full warnings repeat at most this often; the counters keep every occurrence.
 constexpr int64_t kWarnIntervalNs = 10 * kNanosPerSecond;
 
@@ -63,6 +70,7 @@ Result<std::unique_ptr<Sender>> Sender::Start(storage::Db& db, SenderOptions opt
   }
   if (o.max_pending_bytes < o.batch_max_bytes) return bad("transport.max-pending-bytes must be >= batch.max-bytes");
   if (o.window == 0) return bad("transport.window must be > 0");
+  if (o.spool_group_max_batches == 0) return bad("transport.spool-group-batches must be > 0");
   if (o.linger_ns < 0 || o.ack_timeout_ns <= 0 || o.heartbeat_interval_ns <= 0 || o.peer_timeout_ns <= 0) {
     return bad("timeouts must be positive");
   }
@@ -90,6 +98,7 @@ Status Sender::Init() {
   VIGIL_TRY(waker_, Waker::Create());
   VIGIL_TRY(spool_, Spool::Open(db_, options_.spool));
   next_send_seq_ = FirstUnacked();
+  unacked_batches_.store(spool_->count(), std::memory_order_release);
   if (!spool_->empty()) {
     log_->Notice("transport", "resuming {} unacknowledged batches ({} bytes) from the spool",
                  spool_->count(), spool_->bytes());
@@ -198,8 +207,16 @@ Status Sender::Send(std::string_view event) {
 void Sender::SealLocked() {
   if (open_events_ == 0) return;
   sealed_.push_back(Batch{std::move(open_), open_events_});
-  open_ = std::string();
-  open_.reserve(options_.batch_max_bytes);
+  // Reuse a spooled batch's buffer: a fresh batch_max_bytes allocation per batch is an mmap
+  // and a page fault per page under load.
+  if (!spare_.empty()) {
+    open_ = std::move(spare_.back());
+    spare_.pop_back();
+    open_.clear();
+  } else {
+    open_ = std::string();
+    open_.reserve(options_.batch_max_bytes);
+  }
   open_events_ = 0;
 }
 
@@ -248,25 +265,39 @@ void Sender::SpoolBatches() {
   uint64_t dropped_events = 0;
   spool_error_ = false;
   while (!taken_.empty()) {
-    Batch& b = taken_.front();
-    const uint64_t seq = spool_->next_seq();
-    FrameView f;
-    f.type = FrameType::kBatch;
-    f.seq = seq;
-    f.low_seq = spool_->empty() ? seq : spool_->oldest_seq();
-    f.event_count = b.events;
-    f.origin = options_.origin;
-    f.payload = b.payload;
-    if (Status s = EncodeFrame(f, options_.limits, &scratch_); !s) {
-      // Options were validated so this is a bug; do not wedge the sender on one batch.
-      io_block_->Add(group_[kSpoolErrors]);
-      log_->Error("transport", "cannot encode batch of {} events: {}", b.events, s.error().message);
-      freed += b.payload.size();
-      dropped_events += b.events;
-      taken_.pop_front();
-      continue;
+    // Group commit: encode up to spool_group_max_batches batches and store them with one
+    // (synced) write, so one fsync covers many batches under load.
+    const size_t n = std::min(taken_.size(), options_.spool_group_max_batches);
+    const uint64_t first_seq = spool_->next_seq();
+    const uint64_t low = spool_->empty() ? first_seq : spool_->oldest_seq();
+    group_frames_.resize(n);
+    group_views_.clear();
+    bool encode_failed = false;
+    for (size_t i = 0; i < n; ++i) {
+      const Batch& b = taken_[i];
+      FrameView f;
+      f.type = FrameType::kBatch;
+      f.seq = first_seq + i;
+      f.low_seq = low;
+      f.event_count = b.events;
+      f.origin = options_.origin;
+      f.payload = b.payload;
+      if (Status st = EncodeFrame(f, options_.limits, &group_frames_[i]); !st) {
+        // Options were validated so this is a bug; do not wedge the sender on one batch.
+        io_block_->Add(group_[kSpoolErrors]);
+        log_->Error("transport", "cannot encode batch of {} events: {}", b.events, st.error().message);
+        if (i == 0) {
+          freed += b.payload.size();
+          dropped_events += b.events;
+          taken_.pop_front();
+          encode_failed = true;
+        }
+        break;
+      }
+      group_views_.push_back(group_frames_[i]);
     }
-    auto r = spool_->Append(seq, scratch_);
+    if (encode_failed) continue;
+    auto r = spool_->AppendGroup(first_seq, group_views_);
     if (!r) {
       if (r.error().code == ErrorCode::kLimit && options_.spool.full_policy == SpoolFullPolicy::kBlock) {
         if (!spool_full_) io_block_->Add(group_[kSpoolFull]);
@@ -303,24 +334,38 @@ void Sender::SpoolBatches() {
       }
       dropping_batches_ += r->dropped_batches;
       if (next_send_seq_ <= r->dropped_through_seq) next_send_seq_ = r->dropped_through_seq + 1;
+      cache_.clear();
     } else if (dropping_batches_ > 0) {
       log_->Notice("transport", "spool has room again: {} batches were dropped while it was full "
                    "(transport.tx.batches_dropped has the total)", dropping_batches_);
       dropping_batches_ = 0;
     }
-    io_block_->Add(group_[kBatchesSpooled]);
-    mine_.push_back({seq, b.events});
-    last_frame_.swap(scratch_);
-    last_frame_seq_ = seq;
-    freed += b.payload.size();
-    spooled += b.events;
-    taken_.pop_front();
+    io_block_->Add(group_[kBatchesSpooled], r->appended);
+    unacked_batches_.store(spool_->count(), std::memory_order_release);
+    for (size_t i = 0; i < r->appended; ++i) {
+      const uint64_t seq = first_seq + i;
+      mine_.push_back({seq, taken_.front().events});
+      // Keep the frame in memory for the first send (saves a read back from the spool); the
+      // cache is a bounded contiguous run of sequences.
+      if (cache_.empty()) cache_first_seq_ = seq;
+      if (cache_first_seq_ + cache_.size() == seq && cache_.size() < 2 * options_.window) {
+        cache_.push_back(std::move(group_frames_[i]));
+      }
+      freed += taken_.front().payload.size();
+      spooled += taken_.front().events;
+      if (recycled_.size() < kSpareBuffers) recycled_.push_back(std::move(taken_.front().payload));
+      taken_.pop_front();
+    }
   }
   if (freed > 0 || dropped_events > 0) {
     {
       std::lock_guard lock(mu_);
       pending_bytes_ -= freed;
       spooled_events_ += spooled;
+      while (!recycled_.empty() && spare_.size() < kSpareBuffers) {
+        spare_.push_back(std::move(recycled_.back()));
+        recycled_.pop_back();
+      }
       dropped_events_locked_ += dropped_events;
     }
     cv_.notify_all();
@@ -360,8 +405,8 @@ void Sender::SendWindow(int64_t now) {
   while (next_send_seq_ < spool_->next_seq() && next_send_seq_ - first < options_.window) {
     const uint64_t seq = next_send_seq_;
     std::string* frame = nullptr;
-    if (seq == last_frame_seq_) {
-      frame = &last_frame_;
+    if (seq >= cache_first_seq_ && seq - cache_first_seq_ < cache_.size()) {
+      frame = &cache_[seq - cache_first_seq_];
     } else {
       auto r = spool_->Read(seq);
       if (!r) {
@@ -413,7 +458,7 @@ void Sender::HandleAck(uint64_t n, int64_t now) {
       return;
     }
     for (auto& m : mine_) m.seq = m.seq - old_first + n + 1;
-    last_frame_seq_ = 0;
+    cache_.clear();
     max_sent_seq_ = n;
     acked_seq_ = n;
     next_send_seq_ = FirstUnacked();
@@ -427,6 +472,11 @@ void Sender::HandleAck(uint64_t n, int64_t now) {
       return;
     }
     io_block_->Add(group_[kBatchesAcked], before - spool_->count());
+    unacked_batches_.store(spool_->count(), std::memory_order_release);
+    while (!cache_.empty() && cache_first_seq_ <= n) {
+      cache_.pop_front();
+      ++cache_first_seq_;
+    }
     uint64_t ev = 0;
     while (!mine_.empty() && mine_.front().seq <= n) {
       ev += mine_.front().events;
@@ -463,12 +513,64 @@ void Sender::HandleIncoming(int64_t now) {
         break;
       case FrameType::kHeartbeat:
         break;
+      case FrameType::kControl:
+        HandleControl(*f);
+        break;
       default:
-        // Control messages are not handled by this version of the sender.
         io_block_->Add(group_[kFramesRejected]);
         break;
     }
   }
+}
+
+void Sender::HandleControl(const FrameView& f) {
+  auto ack = [&] {
+    FrameView a;
+    a.type = FrameType::kControlAck;
+    a.seq = f.seq;
+    a.origin = options_.origin;
+    std::string buf;
+    if (EncodeFrame(a, options_.limits, &buf) && SendFrame(buf)) io_block_->Add(group_[kControlAcksSent]);
+  };
+  if (f.seq <= last_control_seq_) {  // re-sent after a reconnect: applied already
+    io_block_->Add(group_[kControlDuplicates]);
+    ack();
+    return;
+  }
+  if (control_blocked_seq_ != 0 && f.seq > control_blocked_seq_) {
+    io_block_->Add(group_[kControlRefused]);  // an earlier one is not applied yet: keep the order
+    return;
+  }
+  auto m = ParseControlPayload(f.payload);
+  if (!m) {
+    // Acknowledged anyway: resending a malformed message would not make it better.
+    io_block_->Add(group_[kControlRefused]);
+    log_->Error("transport", "control message {} from {} is malformed (acknowledged, dropped): {}", f.seq,
+                options_.connect, m.error().message);
+    last_control_seq_ = f.seq;
+    control_blocked_seq_ = 0;
+    ack();
+    return;
+  }
+  m->seq = f.seq;
+  if (!options_.on_control) {
+    io_block_->Add(group_[kControlRefused]);
+    if (control_blocked_seq_ == 0) control_blocked_seq_ = f.seq;
+    log_->Warning("transport", "control message {} ({} '{}' v{}) ignored: this sender has no control handler",
+                  f.seq, ControlKindName(m->kind), m->bundle_id, m->version);
+    return;
+  }
+  if (Status s = options_.on_control(*m); !s) {
+    io_block_->Add(group_[kControlRefused]);
+    if (control_blocked_seq_ == 0) control_blocked_seq_ = f.seq;
+    log_->Warning("transport", "control message {} ({} '{}' v{}) not applied: {}", f.seq, ControlKindName(m->kind),
+                  m->bundle_id, m->version, s.error().message);
+    return;
+  }
+  io_block_->Add(group_[kControlReceived]);
+  last_control_seq_ = f.seq;
+  control_blocked_seq_ = 0;
+  ack();
 }
 
 int64_t Sender::NextTimeout(int64_t now) const {

@@ -28,11 +28,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -40,6 +42,7 @@
 #include "core/log.h"
 #include "core/result.h"
 #include "storage/db.h"
+#include "transport/control_message.h"
 #include "transport/curve_keys.h"
 #include "transport/frame.h"
 #include "transport/socket_monitor.h"
@@ -47,6 +50,13 @@
 #include "transport/waker.h"
 
 namespace vigil::transport {
+
+// Applies a control message from the receiver (rule bundle, indicator list...). Runs on the
+// sender's I/O thread: keep it short (hand the body to another thread). Ok() acknowledges the
+// message; an error leaves it unacknowledged, so the receiver sends it again (on reconnect or
+// after its resend timeout). Messages arrive in order and each sequence at most once per
+// process; after a restart a message may be delivered again (apply by bundle id + version).
+using ControlHandler = std::function<Status(const ControlMessageView& message)>;
 
 struct SenderOptions {
   std::string connect = "tcp://127.0.0.1:7100";  // transport.upstream
@@ -58,7 +68,10 @@ struct SenderOptions {
   size_t batch_max_events = 1024;           // transport.batch.max-events
   size_t batch_max_bytes = 1u << 20;        // transport.batch.max-bytes (payload)
   int64_t linger_ns = 5 * kNanosPerMilli;   // transport.batch.linger
-  size_t window = 16;                       // transport.window: batches in flight
+  size_t window = 64;                       // transport.window: batches in flight
+  // transport.spool-group-batches: batches stored with one (synced) spool write at most (group
+  // commit; under load one fsync covers many batches).
+  size_t spool_group_max_batches = 64;
   int64_t ack_timeout_ns = 5 * kNanosPerSecond;          // transport.ack-timeout
   int64_t heartbeat_interval_ns = 1 * kNanosPerSecond;   // transport.heartbeat-interval
   int64_t peer_timeout_ns = 10 * kNanosPerSecond;        // transport.peer-timeout
@@ -68,6 +81,7 @@ struct SenderOptions {
   size_t max_pending_bytes = 16u << 20;
   FrameLimits limits;  // transport.max-frame-bytes
   SpoolOptions spool;  // spool.max-bytes, spool.full-policy, spool.sync
+  ControlHandler on_control;  // control messages from the receiver; none: not acknowledged
 };
 
 class Sender {
@@ -91,6 +105,8 @@ class Sender {
 
   // Events of this process's batches acknowledged so far (monotonic; for latency measurement).
   uint64_t acked_events() const { return acked_events_.load(std::memory_order_acquire); }
+  // Batches in the spool not yet acknowledged (including those a previous process spooled).
+  uint64_t unacked_batches() const { return unacked_batches_.load(std::memory_order_acquire); }
   const CounterRegistry& counters() const { return registry_; }
 
  private:
@@ -114,6 +130,7 @@ class Sender {
   void Rewind();
   void HandleIncoming(int64_t now);
   void HandleAck(uint64_t seq, int64_t now);
+  void HandleControl(const FrameView& f);
   bool SendFrame(const std::string& frame);
   void SendControlFrame(FrameType type);
   uint64_t FirstUnacked() const;
@@ -135,6 +152,7 @@ class Sender {
   uint32_t open_events_ = 0;
   int64_t open_since_ns_ = 0;
   std::deque<Batch> sealed_;
+  std::vector<std::string> spare_;  // emptied batch buffers for reuse
   size_t pending_bytes_ = 0;   // open_ + sealed_ + taken_ (not yet spooled)
   uint64_t accepted_events_ = 0;
   uint64_t spooled_events_ = 0;       // published by the I/O thread
@@ -150,12 +168,15 @@ class Sender {
   std::unique_ptr<SocketMonitor> monitor_;  // destroyed before socket_
   std::thread thread_;
   std::deque<Batch> taken_;        // moved from sealed_, waiting for spool room
+  std::vector<std::string> recycled_;  // spooled batches' buffers, handed to spare_ under mu_
   std::deque<Mine> mine_;
   uint64_t next_send_seq_ = 1;     // next spooled batch to send
   uint64_t max_sent_seq_ = 0;      // for counting resends
   uint64_t acked_seq_ = 0;         // receiver's cumulative ack
-  std::string last_frame_;         // the batch just spooled (saves a read when sent at once)
-  uint64_t last_frame_seq_ = 0;
+  std::deque<std::string> cache_;  // frames of seqs [cache_first_seq_, +size): spooled, kept for sending
+  uint64_t cache_first_seq_ = 0;
+  std::vector<std::string> group_frames_;     // SpoolBatches: the group being encoded
+  std::vector<std::string_view> group_views_;
   std::string scratch_;
   bool awaiting_hello_ = true;     // after (re)connect: hold batches until the receiver's mark
   bool would_block_ = false;       // last send hit EAGAIN: poll for POLLOUT
@@ -170,6 +191,11 @@ class Sender {
   int64_t last_rx_ns_ = 0;
   int64_t last_hb_ns_ = 0;
   std::atomic<uint64_t> acked_events_{0};
+  std::atomic<uint64_t> unacked_batches_{0};
+  uint64_t last_control_seq_ = 0;  // highest control sequence applied by this process
+  // First control sequence the handler refused (0: none): later ones wait for it, so messages
+  // are applied in order and the receiver's cumulative bookkeeping stays right.
+  uint64_t control_blocked_seq_ = 0;
 };
 
 }  // namespace vigil::transport

@@ -52,28 +52,40 @@ Status Spool::Load() {
 }
 
 Result<SpoolAppend> Spool::Append(uint64_t seq, std::string_view record) {
-  if (seq != next_seq_) {
-    return Error(ErrorCode::kInternal, "spool: append of seq " + std::to_string(seq) +
+  const std::string_view one[] = {record};
+  VIGIL_TRY(SpoolAppend r, AppendGroup(seq, one));
+  return r;
+}
+
+Result<SpoolAppend> Spool::AppendGroup(uint64_t first_seq, std::span<const std::string_view> records) {
+  if (first_seq != next_seq_) {
+    return Error(ErrorCode::kInternal, "spool: append of seq " + std::to_string(first_seq) +
                                            ", expected " + std::to_string(next_seq_));
   }
-  const uint64_t size = record.size();
-  if (size > options_.max_bytes) {
-    return Error(ErrorCode::kLimit, "spool: " + std::to_string(size) +
+  if (records.empty()) return SpoolAppend{};
+  if (records.front().size() > options_.max_bytes) {
+    return Error(ErrorCode::kLimit, "spool: " + std::to_string(records.front().size()) +
                                         "-byte batch larger than spool.max-bytes " +
                                         std::to_string(options_.max_bytes));
   }
+  // The longest prefix of the group that can be stored: under kBlock what fits in the free
+  // space, under kDropOldest what fits in max_bytes at all (older batches make room).
+  const uint64_t room = options_.full_policy == SpoolFullPolicy::kBlock ? options_.max_bytes - bytes_
+                                                                        : options_.max_bytes;
+  size_t take = 0;
+  uint64_t size = 0;
+  while (take < records.size() && size + records[take].size() <= room) size += records[take++].size();
+  if (take == 0) {
+    return Error(ErrorCode::kLimit, "spool full: " + std::to_string(bytes_) + " of " +
+                                        std::to_string(options_.max_bytes) + " bytes");
+  }
   SpoolAppend result;
+  result.appended = take;
   size_t drop = 0;
   uint64_t freed = 0;
-  if (!Fits(size)) {
-    if (options_.full_policy == SpoolFullPolicy::kBlock) {
-      return Error(ErrorCode::kLimit, "spool full: " + std::to_string(bytes_) + " of " +
-                                          std::to_string(options_.max_bytes) + " bytes");
-    }
-    while (drop < index_.size() && bytes_ - freed + size > options_.max_bytes) {
-      freed += index_[drop].bytes;
-      ++drop;
-    }
+  while (drop < index_.size() && bytes_ - freed + size > options_.max_bytes) {
+    freed += index_[drop].bytes;
+    ++drop;
   }
   storage::WriteBatch wb;
   if (drop > 0) {
@@ -82,15 +94,16 @@ Result<SpoolAppend> Spool::Append(uint64_t seq, std::string_view record) {
     VIGIL_CHECK_OK(wb.DeleteRange(data_, storage::U64Key(index_.front().seq),
                                   storage::U64Key(result.dropped_through_seq + 1)));
   }
-  VIGIL_CHECK_OK(wb.Put(data_, storage::U64Key(seq), record));
-  VIGIL_CHECK_OK(wb.Put(meta_, kNextSeqKey, storage::U64Key(seq + 1)));
+  for (size_t i = 0; i < take; ++i) VIGIL_CHECK_OK(wb.Put(data_, storage::U64Key(first_seq + i), records[i]));
+  VIGIL_CHECK_OK(wb.Put(meta_, kNextSeqKey, storage::U64Key(first_seq + take)));
+  // One write (one fsync under kSync) for the whole group: this is the sender's group commit.
   VIGIL_CHECK_OK(db_.Write(wb, options_.append_durability));
   // Memory state follows only after the write succeeded.
   index_.erase(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(drop));
   bytes_ -= freed;
-  index_.push_back({seq, size});
+  for (size_t i = 0; i < take; ++i) index_.push_back({first_seq + i, records[i].size()});
   bytes_ += size;
-  next_seq_ = seq + 1;
+  next_seq_ = first_seq + take;
   return result;
 }
 

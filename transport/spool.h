@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,7 @@ struct SpoolOptions {
 struct SpoolAppend {
   uint64_t dropped_batches = 0;       // kDropOldest: how many old batches made room
   uint64_t dropped_through_seq = 0;   // ...and the highest sequence dropped (0: none)
+  size_t appended = 0;                // AppendGroup: how many records (a prefix) were stored
 };
 
 class Spool {
@@ -62,6 +64,10 @@ class Spool {
   // under kBlock because the spool is full, under either policy when the record alone exceeds
   // max_bytes.
   [[nodiscard]] Result<SpoolAppend> Append(uint64_t seq, std::string_view record);
+  // Group commit: stores records[i] under first_seq + i in ONE atomic write (one fsync under
+  // kSync). Stores the longest prefix that fits (result.appended, >= 1); kLimit when not even
+  // the first record fits (kBlock: spool full; either policy: record larger than max_bytes).
+  [[nodiscard]] Result<SpoolAppend> AppendGroup(uint64_t first_seq, std::span<const std::string_view> records);
   // Deletes every batch with sequence <= seq (cumulative acknowledgement). Sequences not in the
   // spool are ignored.
   Status AckThrough(uint64_t seq);

@@ -9,6 +9,8 @@ vigil_library(vigil_transport
     ${CMAKE_CURRENT_LIST_DIR}/waker.cc
     ${CMAKE_CURRENT_LIST_DIR}/socket_monitor.cc
     ${CMAKE_CURRENT_LIST_DIR}/zap_handler.cc
+    ${CMAKE_CURRENT_LIST_DIR}/control_message.cc
     ${CMAKE_CURRENT_LIST_DIR}/receiver.cc
     ${CMAKE_CURRENT_LIST_DIR}/sender.cc
+    ${CMAKE_CURRENT_LIST_DIR}/transport_config.cc
   DEPS vigil_core vigil_storage vigil::zmq vigil::sodium Threads::Threads)

@@ -30,6 +30,28 @@ inline int RunCrashChild(const std::string& filter, const std::string& dir) {
   return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
+// Starts the same child as RunCrashChild but does not wait: the caller kills it (KillChild)
+// while it runs, e.g. a receiver killed in the middle of a stream.
+inline pid_t SpawnCrashChild(const std::string& filter, const std::string& dir) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("VIGIL_CRASH_DIR", dir.c_str(), 1);
+    std::string f = "--gtest_filter=" + filter;
+    char* argv[] = {const_cast<char*>("child"), f.data(), nullptr};
+    ::execv("/proc/self/exe", argv);
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// SIGKILLs a spawned child and reaps it; returns the signal that ended it (0: it had exited).
+inline int KillChild(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
 // In a child test: the directory to work in, or nullptr when running as a normal test.
 inline const char* CrashDir() { return std::getenv("VIGIL_CRASH_DIR"); }
 
