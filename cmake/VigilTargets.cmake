@@ -32,6 +32,9 @@ function(vigil_executable name)
 endfunction()
 
 function(vigil_test name)
+  if(VIGIL_FUZZ)
+    return()  # the fuzz build holds only libraries and libFuzzer targets
+  endif()
   cmake_parse_arguments(A "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${A_SOURCES} ${A_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE ${A_DEPS} vigil::gtest vigil::gmock vigil::gtestmain Threads::Threads)
