@@ -1,6 +1,6 @@
 // RuleParser: one rule's text → Rule, or a RuleError saying why not and where.
 //
-//   RuleParser parser(vars);                   // vars: RuleVariables (e.g. SuricataDefaults())
+//   RuleParser parser(vars);                   // vars: RuleVariables (copied; e.g. SuricataDefaults())
 //   RuleParseResult r = parser.Parse(text);
 //   if (r.ok()) use(*r.rule);
 //   else if (r.error.unsupported()) skip(r.error.message);   // "unsupported keyword 'xbits'"
@@ -64,7 +64,7 @@ class RuleParser {
   Result<std::shared_ptr<const AddressSet>> CompileAddress(std::string_view text);
   Result<std::shared_ptr<const PortSet>> CompilePorts(std::string_view text);
 
-  const RuleVariables& vars_;
+  RuleVariables vars_;  // a copy: callers often pass a temporary such as SuricataDefaults()
   RuleParserConfig config_;
   std::unordered_map<std::string, std::shared_ptr<const AddressSet>> address_cache_;
   std::unordered_map<std::string, std::shared_ptr<const PortSet>> port_cache_;
