@@ -1,0 +1,715 @@
+#include "correlator/engine/correlation_engine.h"
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cmath>
+
+#include "correlator/engine/flat_event.h"
+
+namespace vigil {
+namespace {
+
+using T = CorrelationType;
+
+// Group keys: each value as a 2-byte little-endian length and its bytes, so any value (even
+// one holding separators) round-trips exactly.
+void AppendKeyPart(std::string& key, std::string_view v) {
+  const size_t n = std::min<size_t>(v.size(), 0xffff);
+  key.push_back(static_cast<char>(n & 0xff));
+  key.push_back(static_cast<char>(n >> 8));
+  key.append(v.data(), n);
+}
+
+std::vector<std::string> DecodeKey(std::string_view key) {
+  std::vector<std::string> parts;
+  size_t p = 0;
+  while (p + 2 <= key.size()) {
+    const size_t n = static_cast<uint8_t>(key[p]) | (static_cast<size_t>(static_cast<uint8_t>(key[p + 1])) << 8);
+    p += 2;
+    if (n > key.size() - p) break;
+    parts.emplace_back(key.substr(p, n));
+    p += n;
+  }
+  return parts;
+}
+
+// The text of a scalar field, for keys and distinct values; false when there is none.
+bool ScalarText(const FieldValue& v, char (&buf)[32], std::string_view* out) {
+  switch (v.kind) {
+    case FieldValue::Kind::kString: *out = v.str; return true;
+    case FieldValue::Kind::kNumber: *out = FormatNumber(v.num, buf); return true;
+    case FieldValue::Kind::kBool: *out = v.num != 0 ? "true" : "false"; return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+CorrelationEngine::CorrelationEngine(std::shared_ptr<const RuleSet> rules, const EngineConfig& config)
+    : rules_(std::move(rules)), config_(config), scratch_(config.match) {
+  Reset();
+}
+
+void CorrelationEngine::Reset() {
+  tables_.clear();
+  tables_.reserve(rules_->correlations().size());
+  for (size_t i = 0; i < rules_->correlations().size(); ++i) tables_.emplace_back(config_.max_groups_per_rule);
+  in_order_.clear();
+  late_heap_ = {};
+  timers_ = {};
+  have_watermark_ = false;
+  watermark_ = 0;
+  released_ = GroupState::kNever;
+  hit_seq_ = timer_seq_ = alert_seq_ = 0;
+}
+
+size_t CorrelationEngine::group_count() const {
+  size_t n = 0;
+  for (const auto& t : tables_) n += t.size();
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+void CorrelationEngine::Process(const EventView& ev, std::vector<CorrelationAlert>& out) {
+  ++counters_.events;
+  const int64_t t = ev.timestamp().ns;
+  if (have_watermark_ && t < watermark_ - config_.allowed_lateness_ns) {
+    ++counters_.late_dropped;
+    return;
+  }
+  if (!have_watermark_ || t > watermark_) watermark_ = t;
+  have_watermark_ = true;
+
+  for (uint32_t d : rules_->DetectionsFor(ev.event_type())) {
+    if (!rules_->detections()[d].Matches(ev, scratch_)) continue;
+    ++counters_.detection_matches;
+    if (rules_->DetectionGenerates(d)) {
+      const DetectionRule& dr = rules_->detections()[d];
+      CorrelationAlert a;
+      a.alert_id = ++alert_seq_;
+      a.from_detection = true;
+      a.rule_index = d;
+      a.rule_id = dr.id;
+      a.rule_name = dr.name;
+      a.title = dr.title;
+      a.level = dr.level.empty() ? "informational" : dr.level;
+      a.severity = LevelSeverity(a.level);
+      a.risk = LevelDefaultRisk(a.level);
+      a.window_start = a.window_end = ev.timestamp();
+      a.count = 1;
+      a.event_ids.push_back(ev.id());
+      ++counters_.alerts;
+      out.push_back(std::move(a));
+    }
+    MakeHits(ev, d, 0);
+  }
+  counters_.regex_errors = scratch_.regex_errors;
+  while (pending_hits() > config_.max_pending_hits) {
+    // Over the buffer bound: settle the oldest hit now rather than grow without limit.
+    ++counters_.pending_overflow;
+    const Hit* next = nullptr;
+    NextHit(&next);
+    Release(next->t + 1, out);
+  }
+  Release(watermark_ - config_.allowed_lateness_ns, out);
+}
+
+void CorrelationEngine::AdvanceTo(Timestamp t, std::vector<CorrelationAlert>& out) {
+  if (!have_watermark_ || t.ns > watermark_) watermark_ = t.ns;
+  have_watermark_ = true;
+  Release(watermark_ - config_.allowed_lateness_ns, out);
+}
+
+void CorrelationEngine::Flush(std::vector<CorrelationAlert>& out) {
+  if (!have_watermark_) return;
+  // Everything up to and including the newest event; timers strictly after it stay armed:
+  // the input ended, not time.
+  Release(watermark_ + 1, watermark_, out);
+}
+
+void CorrelationEngine::MakeHits(const EventView& ev, uint32_t d, uint32_t depth) {
+  for (const RuleSet::Consumer& c : rules_->ConsumersOfDetection(d)) MakeHit(ev, c, depth);
+}
+
+void CorrelationEngine::MakeHit(const EventView& ev, RuleSet::Consumer c, uint32_t depth) {
+  const CorrelationRule& r = rules_->correlations()[c.correlation];
+  const CorrelationRule::Source& src = r.sources[c.source];
+  char buf[32];
+  key_scratch_.clear();
+  for (const FieldPath& p : src.group_paths) {
+    std::string_view text;
+    if (!ScalarText(ev.Get(p), buf, &text)) {
+      ++counters_.missing_group_field;
+      return;
+    }
+    AppendKeyPart(key_scratch_, text);
+  }
+  if (key_scratch_.size() > config_.max_group_key_bytes) {
+    ++counters_.key_too_long;
+    return;
+  }
+  Hit h{ev.timestamp().ns, 0, ev.id(), c.correlation, c.source, depth, 0, GroupTable::HashKey(key_scratch_),
+        key_scratch_};
+  if (!src.value_path.empty()) {
+    const FieldValue v = ev.Get(src.value_path);
+    if (r.type == T::kValueCount) {
+      std::string_view text;
+      if (!ScalarText(v, buf, &text)) {
+        ++counters_.missing_value;
+        return;
+      }
+      h.value = FieldPath::Hash(text);
+    } else {
+      double d;
+      if (v.is_number()) {
+        d = v.num;
+      } else if (!v.is_string() || v.str.empty() ||
+                 std::from_chars(v.str.data(), v.str.data() + v.str.size(), d).ptr != v.str.data() + v.str.size()) {
+        ++counters_.missing_value;
+        return;
+      }
+      if (!std::isfinite(d)) {
+        ++counters_.missing_value;
+        return;
+      }
+      h.value = std::bit_cast<uint64_t>(d);
+    }
+  }
+  PushHit(std::move(h));
+}
+
+void CorrelationEngine::PushHit(Hit&& h) {
+  h.seq = ++hit_seq_;
+  if (in_order_.empty() || h.t >= in_order_.back().t) {
+    in_order_.push_back(std::move(h));
+  } else {
+    late_heap_.push(std::move(h));
+  }
+}
+
+bool CorrelationEngine::NextHit(const Hit** h) const {
+  const Hit* a = in_order_.empty() ? nullptr : &in_order_.front();
+  const Hit* b = late_heap_.empty() ? nullptr : &late_heap_.top();
+  if (a == nullptr && b == nullptr) return false;
+  if (a == nullptr) *h = b;
+  else if (b == nullptr) *h = a;
+  else *h = HitLater()(*a, *b) ? b : a;
+  return true;
+}
+
+CorrelationEngine::Hit CorrelationEngine::PopHit() {
+  const Hit* next = nullptr;
+  NextHit(&next);
+  Hit h;
+  if (!in_order_.empty() && next == &in_order_.front()) {
+    h = std::move(in_order_.front());
+    in_order_.pop_front();
+  } else {
+    h = late_heap_.top();
+    late_heap_.pop();
+  }
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event-time progress
+
+void CorrelationEngine::Release(int64_t limit, std::vector<CorrelationAlert>& out) { Release(limit, limit, out); }
+
+void CorrelationEngine::Release(int64_t limit, int64_t timer_limit, std::vector<CorrelationAlert>& out) {
+  while (true) {
+    const Hit* head = nullptr;
+    const int64_t next_hit = NextHit(&head) ? head->t : INT64_MAX;
+    const int64_t next_timer = timers_.empty() ? INT64_MAX : timers_.top().deadline;
+    // A deadline has passed once a later hit (or the limit) is beyond it; a hit exactly at the
+    // deadline goes first, so "followed within the timespan" includes the boundary.
+    if (next_timer < next_hit && next_timer < timer_limit) {
+      Timer tm = timers_.top();
+      timers_.pop();
+      released_ = std::max(released_, tm.deadline);
+      FireTimer(tm, out);
+      continue;
+    }
+    if (next_hit < limit) {
+      Hit h = PopHit();
+      released_ = std::max(released_, h.t);
+      Apply(h, out);
+      continue;
+    }
+    break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Windows
+
+void CorrelationEngine::PushEntry(const CorrelationRule& r, GroupState& g, const WindowEntry& e) {
+  switch (r.type) {
+    case T::kValueCount: g.distinct.Add(e.value); break;
+    case T::kValueSum:
+    case T::kValueAvg: g.sum += e.number(); break;
+    case T::kTemporal:
+    case T::kTemporalOrdered:
+      if (g.per_source.size() < r.sources.size()) g.per_source.resize(r.sources.size(), 0);
+      if (g.per_source[e.source]++ == 0) ++g.sources_seen;
+      break;
+    case T::kPeriodicity:
+      if (!g.empty()) {
+        const double iv = static_cast<double>(e.t - g.back().t) / 1e9;
+        g.isum += iv;
+        g.isum2 += iv * iv;
+      }
+      break;
+    default: break;
+  }
+  g.entries.push_back(e);
+}
+
+void CorrelationEngine::PopFront(const CorrelationRule& r, GroupState& g) {
+  const WindowEntry& e = g.front();
+  switch (r.type) {
+    case T::kValueCount: {
+      g.distinct.Remove(e.value);
+      break;
+    }
+    case T::kValueSum:
+    case T::kValueAvg: g.sum -= e.number(); break;
+    case T::kTemporal:
+    case T::kTemporalOrdered:
+      if (e.source < g.per_source.size() && --g.per_source[e.source] == 0) --g.sources_seen;
+      break;
+    case T::kPeriodicity:
+      if (g.size() > 1) {
+        const double iv = static_cast<double>(g.at(1).t - e.t) / 1e9;
+        g.isum -= iv;
+        g.isum2 -= iv * iv;
+      }
+      break;
+    default: break;
+  }
+  g.PopFront();
+  if (g.empty()) g.sum = g.isum = g.isum2 = 0;  // no drift carried into the next window
+}
+
+void CorrelationEngine::ExpireIdle(uint32_t corr, int64_t now) {
+  const CorrelationRule& r = rules_->correlations()[corr];
+  GroupTable& table = tables_[corr];
+  // Groups are linked by last update, and updates come in event-time order: only the old end
+  // can be idle. Stop at the first group still in use.
+  for (int i = 0; i < 4; ++i) {
+    GroupState* g = table.Oldest();
+    if (g == nullptr || g->pending || g->suppress_until > now || now - g->last_t <= r.timespan_ns) return;
+    table.Remove(g);
+    ++counters_.groups_expired;
+  }
+}
+
+void CorrelationEngine::Apply(const Hit& h, std::vector<CorrelationAlert>& out) {
+  ++counters_.hits;
+  const CorrelationRule& r = rules_->correlations()[h.corr];
+  ExpireIdle(h.corr, h.t);
+  bool evicted = false;
+  GroupState* gp = tables_[h.corr].FindOrCreate(h.key, h.key_hash, h.t, &evicted);
+  if (evicted) ++counters_.groups_evicted;
+  GroupState& g = *gp;
+
+  if (r.type == T::kAbsence) {
+    if (h.source == 0) {
+      if (!g.pending) {
+        g.ClearWindow();
+        g.pending = true;
+        g.deadline = h.t + r.timespan_ns;
+        g.timer_seq = ++timer_seq_;
+        g.triggers = 0;
+        g.entries.push_back(WindowEntry{h.t, h.event_id, 0, 0});
+        timers_.push(Timer{g.deadline, h.corr, g.timer_seq, g.key});
+      }
+      ++g.triggers;
+    } else if (g.pending && h.t <= g.deadline) {
+      g.pending = false;
+      g.ClearWindow();
+      ++counters_.absence_cancelled;
+    }
+    return;
+  }
+
+  PushEntry(r, g, WindowEntry{h.t, h.event_id, h.value, h.source});
+  // Inclusive window: keep entries with t >= now - timespan.
+  while (!g.empty() && g.front().t < h.t - r.timespan_ns) PopFront(r, g);
+  while (g.size() > config_.max_entries_per_group) {
+    PopFront(r, g);
+    ++counters_.entries_dropped;
+  }
+
+  CorrelationAlert a;
+  if (!Evaluate(r, g, h, a)) return;
+  Emit(h.corr, g, std::move(a), h.depth, out);
+}
+
+bool CorrelationEngine::Evaluate(const CorrelationRule& r, const GroupState& g, const Hit& h, CorrelationAlert& a) {
+  const double n = static_cast<double>(g.size());
+  switch (r.type) {
+    case T::kEventCount:
+      if (!r.condition.Test(n)) return false;
+      a.count = g.size();
+      return true;
+    case T::kValueCount:
+      if (!r.condition.Test(static_cast<double>(g.distinct.size()))) return false;
+      a.count = g.size();
+      a.has_value = true;
+      a.value = static_cast<double>(g.distinct.size());
+      return true;
+    case T::kValueSum:
+    case T::kValueAvg: {
+      const double v = r.type == T::kValueSum ? g.sum : g.sum / n;
+      if (!r.condition.Test(v)) return false;
+      a.count = g.size();
+      a.has_value = true;
+      a.value = v;
+      return true;
+    }
+    case T::kValuePercentile: {
+      percentile_scratch_.clear();
+      for (size_t i = 0; i < g.size(); ++i) percentile_scratch_.push_back(g.at(i).number());
+      // Nearest-rank percentile: the smallest value with at least p% of the values <= it.
+      size_t rank = static_cast<size_t>(std::ceil(r.percentile / 100.0 * n));
+      rank = std::clamp<size_t>(rank, 1, percentile_scratch_.size()) - 1;
+      std::nth_element(percentile_scratch_.begin(), percentile_scratch_.begin() + static_cast<long>(rank),
+                       percentile_scratch_.end());
+      const double v = percentile_scratch_[rank];
+      if (!r.condition.Test(v)) return false;
+      a.count = g.size();
+      a.has_value = true;
+      a.value = v;
+      return true;
+    }
+    case T::kTemporal:
+      if (!r.condition.Test(static_cast<double>(g.sources_seen))) return false;
+      a.count = g.size();
+      a.has_value = true;
+      a.value = g.sources_seen;
+      return true;
+    case T::kTemporalOrdered: {
+      const uint32_t last = static_cast<uint32_t>(r.sources.size() - 1);
+      if (h.source != last || g.sources_seen < r.sources.size()) return false;
+      // Latest possible predecessor of each step, walking back from this hit: if a chain exists
+      // inside the window, this greedy walk finds one.
+      size_t pos = g.size() - 1;
+      for (int k = static_cast<int>(last) - 1; k >= 0; --k) {
+        bool found = false;
+        while (pos > 0) {
+          --pos;
+          if (g.at(pos).source == static_cast<uint32_t>(k)) {
+            found = true;
+            break;
+          }
+        }
+        if (!found) return false;
+      }
+      a.count = g.size();
+      a.has_value = true;
+      a.value = static_cast<double>(r.sources.size());
+      return true;
+    }
+    case T::kPeriodicity: {
+      const PeriodicitySpec& p = r.periodicity;
+      if (g.size() < p.min_events) return false;
+      const double k = n - 1;  // intervals
+      const double mean = g.isum / k;
+      const double var = std::max(0.0, g.isum2 / k - mean * mean);
+      const double jitter = mean > 0 ? std::sqrt(var) / mean : INFINITY;
+      const double min_s = static_cast<double>(p.min_interval_ns) / 1e9;
+      const double max_s = static_cast<double>(p.max_interval_ns) / 1e9;
+      if (mean < min_s || mean > max_s || jitter > p.max_jitter) return false;
+      a.count = g.size();
+      a.has_value = true;
+      a.value = mean;
+      a.has_jitter = true;
+      a.jitter = jitter;
+      return true;
+    }
+    case T::kAbsence:
+      return false;  // fires from its timer
+  }
+  return false;
+}
+
+CorrelationAlert CorrelationEngine::NewAlert(const CorrelationRule& r, uint32_t corr, const GroupState& g) const {
+  CorrelationAlert a;
+  a.rule_index = corr;
+  a.rule_id = r.id;
+  a.rule_name = r.name;
+  a.title = r.title;
+  a.level = r.level;
+  a.severity = LevelSeverity(r.level);
+  a.risk = r.risk;
+  a.type = r.type;
+  std::vector<std::string> values = DecodeKey(g.key);
+  for (size_t i = 0; i < r.group_by.size() && i < values.size(); ++i) a.group.emplace_back(r.group_by[i], values[i]);
+  return a;
+}
+
+void CorrelationEngine::Emit(uint32_t corr, GroupState& g, CorrelationAlert&& agg, uint32_t depth,
+                             std::vector<CorrelationAlert>& out) {
+  const CorrelationRule& r = rules_->correlations()[corr];
+  const int64_t now = g.back().t;
+  const int64_t start = g.front().t;
+  if (g.suppress_until > now) {
+    ++counters_.suppressed;
+    g.ClearWindow();
+    return;
+  }
+  CorrelationAlert a = NewAlert(r, corr, g);
+  a.count = agg.count;
+  a.has_value = agg.has_value;
+  a.value = agg.value;
+  a.has_jitter = agg.has_jitter;
+  a.jitter = agg.jitter;
+  a.window_start = Timestamp{start};
+  a.window_end = Timestamp{now};
+  const size_t ids = std::min<size_t>(g.size(), config_.max_event_ids);
+  for (size_t i = 0; i < ids; ++i) a.event_ids.push_back(g.at(i).event_id);
+  a.event_ids_truncated = g.size() > ids;
+  a.chain_depth = depth;
+  a.alert_id = ++alert_seq_;
+  if (r.suppress_ns > 0) g.suppress_until = now + r.suppress_ns;
+  g.ClearWindow();
+  ++counters_.alerts;
+  FeedBack(a, depth);
+  out.push_back(std::move(a));
+}
+
+void CorrelationEngine::FireTimer(const Timer& tm, std::vector<CorrelationAlert>& out) {
+  GroupState* g = tables_[tm.corr].Find(tm.key, GroupTable::HashKey(tm.key));
+  if (g == nullptr || !g->pending || g->timer_seq != tm.seq || g->deadline != tm.deadline) return;  // stale
+  const CorrelationRule& r = rules_->correlations()[tm.corr];
+  g->pending = false;
+  CorrelationAlert a = NewAlert(r, tm.corr, *g);
+  a.window_start = Timestamp{g->empty() ? tm.deadline - r.timespan_ns : g->front().t};
+  a.window_end = Timestamp{tm.deadline};
+  a.count = g->triggers;
+  if (!g->empty()) a.event_ids.push_back(g->front().event_id);
+  g->ClearWindow();
+  if (g->suppress_until > tm.deadline) {
+    ++counters_.suppressed;
+    return;
+  }
+  if (r.suppress_ns > 0) g->suppress_until = tm.deadline + r.suppress_ns;
+  a.alert_id = ++alert_seq_;
+  ++counters_.alerts;
+  FeedBack(a, 0);
+  out.push_back(std::move(a));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chaining
+
+void CorrelationEngine::FeedBack(const CorrelationAlert& a, uint32_t depth) {
+  const uint32_t corr = a.rule_index;
+  const bool has_consumers = !rules_->ConsumersOfCorrelation(corr).empty();
+  const auto detections = rules_->DetectionsFor("correlation");
+  if (!has_consumers && detections.empty()) return;
+  if (depth + 1 > config_.max_chain_depth) {
+    ++counters_.chain_depth_exceeded;
+    return;
+  }
+  FlatEvent ev;
+  ev.SetType("correlation").SetTime(a.window_end).SetId(a.alert_id);
+  ev.Set("correlation.rule_id", a.rule_id)
+      .Set("correlation.rule_name", a.rule_name)
+      .Set("correlation.title", a.title)
+      .Set("correlation.type", CorrelationTypeName(a.type))
+      .Set("correlation.level", a.level)
+      .Set("correlation.risk", static_cast<double>(a.risk))
+      .Set("correlation.count", static_cast<double>(a.count));
+  if (a.has_value) ev.Set("correlation.value", a.value);
+  for (const auto& [field, value] : a.group) {
+    ev.Set(field, value);
+    ev.Set("correlation.group." + field, value);
+  }
+  for (const RuleSet::Consumer& c : rules_->ConsumersOfCorrelation(corr)) MakeHit(ev, c, depth + 1);
+  for (uint32_t d : detections) {
+    if (rules_->detections()[d].Matches(ev, scratch_)) {
+      ++counters_.detection_matches;
+      MakeHits(ev, d, depth + 1);
+    }
+  }
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints
+
+namespace {
+constexpr uint32_t kCheckpointMagic = 0x31454356;  // "VCE1"
+constexpr uint32_t kCheckpointVersion = 1;
+}  // namespace
+
+std::string CorrelationEngine::Checkpoint() const {
+  ByteWriter w;
+  w.U32(kCheckpointMagic);
+  w.U32(kCheckpointVersion);
+  w.U64(rules_->fingerprint());
+  w.U8(have_watermark_ ? 1 : 0);
+  w.I64(watermark_);
+  w.I64(released_);
+  w.U64(hit_seq_);
+  w.U64(timer_seq_);
+  w.U64(alert_seq_);
+  // The reorder buffer, in release order (t, seq).
+  std::vector<const Hit*> pending;
+  for (const Hit& h : in_order_) pending.push_back(&h);
+  auto heap = late_heap_;
+  std::vector<Hit> late;
+  while (!heap.empty()) {
+    late.push_back(heap.top());
+    heap.pop();
+  }
+  for (const Hit& h : late) pending.push_back(&h);
+  std::sort(pending.begin(), pending.end(), [](const Hit* a, const Hit* b) { return HitLater()(*b, *a); });
+  w.U64(pending.size());
+  for (const Hit* hp : pending) {
+    const Hit& h = *hp;
+    w.I64(h.t);
+    w.U64(h.seq);
+    w.U64(h.event_id);
+    w.U32(h.corr);
+    w.U32(h.source);
+    w.U32(h.depth);
+    w.U64(h.value);
+    w.Str(h.key);
+  }
+  w.U64(tables_.size());
+  for (const GroupTable& table : tables_) {
+    w.U64(table.size());
+    table.ForEachOldestFirst([&](const GroupState& g) {
+      w.Str(g.key);
+      w.U64(g.size());
+      for (size_t i = 0; i < g.size(); ++i) {
+        const WindowEntry& e = g.at(i);
+        w.I64(e.t);
+        w.U64(e.event_id);
+        w.U64(e.value);
+        w.U32(e.source);
+      }
+      w.F64(g.sum);
+      w.F64(g.isum);
+      w.F64(g.isum2);
+      w.I64(g.suppress_until);
+      w.U8(g.pending ? 1 : 0);
+      w.I64(g.deadline);
+      w.U64(g.timer_seq);
+      w.U64(g.triggers);
+      w.I64(g.last_t);
+    });
+  }
+  return std::move(w.bytes());
+}
+
+Status CorrelationEngine::Restore(std::string_view bytes) {
+  Reset();
+  ByteReader r(bytes);
+  auto fail = [&]() -> Status {
+    Reset();
+    return r.error();
+  };
+  uint32_t magic = 0, version = 0;
+  uint64_t fingerprint = 0;
+  if (!r.U32(&magic) || !r.U32(&version) || !r.U64(&fingerprint)) return fail();
+  if (magic != kCheckpointMagic || version != kCheckpointVersion) {
+    r.Fail("not an engine checkpoint of this version");
+    return fail();
+  }
+  if (fingerprint != rules_->fingerprint()) {
+    Reset();
+    return Error(ErrorCode::kInvalidArgument, "checkpoint was taken under a different rule set; starting empty");
+  }
+  const size_t ncorr = rules_->correlations().size();
+  uint8_t have = 0;
+  if (!r.U8(&have) || !r.I64(&watermark_) || !r.I64(&released_) || !r.U64(&hit_seq_) || !r.U64(&timer_seq_) ||
+      !r.U64(&alert_seq_)) {
+    return fail();
+  }
+  have_watermark_ = have != 0;
+  uint64_t n = 0;
+  if (!r.Count(&n, 44)) return fail();
+  Hit last{};
+  for (uint64_t i = 0; i < n; ++i) {
+    Hit h{};
+    if (!r.I64(&h.t) || !r.U64(&h.seq) || !r.U64(&h.event_id) || !r.U32(&h.corr) || !r.U32(&h.source) ||
+        !r.U32(&h.depth) || !r.U64(&h.value) || !r.Str(&h.key, config_.max_group_key_bytes)) {
+      return fail();
+    }
+    if (h.corr >= ncorr || h.source >= rules_->correlations()[h.corr].sources.size()) {
+      r.Fail("hit names an unknown rule");
+      return fail();
+    }
+    if (i > 0 && HitLater()(last, h)) {
+      r.Fail("buffered hits out of order");
+      return fail();
+    }
+    h.key_hash = GroupTable::HashKey(h.key);
+    last = h;
+    in_order_.push_back(std::move(h));
+  }
+  uint64_t ntables = 0;
+  if (!r.U64(&ntables)) return fail();
+  if (ntables != ncorr) {
+    r.Fail("rule count differs");
+    return fail();
+  }
+  for (uint32_t c = 0; c < ncorr; ++c) {
+    const CorrelationRule& rule = rules_->correlations()[c];
+    uint64_t ngroups = 0;
+    if (!r.Count(&ngroups, 4 + 8 + 3 * 8 + 8 + 1 + 8 * 4)) return fail();
+    if (ngroups > config_.max_groups_per_rule) {
+      r.Fail("more groups than max_groups_per_rule");
+      return fail();
+    }
+    for (uint64_t k = 0; k < ngroups; ++k) {
+      GroupState g;
+      uint64_t nentries = 0;
+      if (!r.Str(&g.key, config_.max_group_key_bytes) || !r.Count(&nentries, 28)) return fail();
+      if (tables_[c].Find(g.key, GroupTable::HashKey(g.key)) != nullptr) {
+        r.Fail("duplicate group key");
+        return fail();
+      }
+      for (uint64_t e = 0; e < nentries; ++e) {
+        WindowEntry we;
+        if (!r.I64(&we.t) || !r.U64(&we.event_id) || !r.U64(&we.value) || !r.U32(&we.source)) {
+          return fail();
+        }
+        if (we.source >= rule.sources.size()) {
+          r.Fail("entry names an unknown source");
+          return fail();
+        }
+        // Rebuild the derived aggregates; the running sums come from the checkpoint below so
+        // they are bit-for-bit what an uninterrupted engine holds.
+        if (rule.type == T::kValueCount) g.distinct.Add(we.value);
+        if (rule.type == T::kTemporal || rule.type == T::kTemporalOrdered) {
+          if (g.per_source.size() < rule.sources.size()) g.per_source.resize(rule.sources.size(), 0);
+          if (g.per_source[we.source]++ == 0) ++g.sources_seen;
+        }
+        g.entries.push_back(we);
+      }
+      uint8_t pend = 0;
+      if (!r.F64(&g.sum) || !r.F64(&g.isum) || !r.F64(&g.isum2) || !r.I64(&g.suppress_until) || !r.U8(&pend) ||
+          !r.I64(&g.deadline) || !r.U64(&g.timer_seq) || !r.U64(&g.triggers) || !r.I64(&g.last_t)) {
+        return fail();
+      }
+      g.pending = pend != 0;
+      GroupState* stored = tables_[c].Append(std::move(g));
+      if (stored->pending) timers_.push(Timer{stored->deadline, c, stored->timer_seq, stored->key});
+    }
+  }
+  if (!r.done()) {
+    r.Fail("trailing bytes");
+    return fail();
+  }
+  return Ok();
+}
+
+}  // namespace vigil
