@@ -72,7 +72,7 @@ BodyDecompressor::Status BodyDecompressor::Inflate(std::span<const uint8_t> in, 
   z.avail_in = static_cast<uInt>(in.size());
   constexpr size_t kStep = 16 * 1024;
   while (true) {
-    if (out.size() >= out_limit) return Status::kFull;
+    if (out.size() >= out_limit) return Status::kFull;  // also: a body that starts full
     size_t room = static_cast<size_t>(std::min<uint64_t>(out_limit - out.size(), kStep));
     size_t old = out.size();
     out.resize(old + room);
@@ -94,6 +94,11 @@ BodyDecompressor::Status BodyDecompressor::Inflate(std::span<const uint8_t> in, 
         total_out_ > static_cast<uint64_t>(limits.max_ratio) * std::max<uint64_t>(total_in_, 1)) {
       return Status::kBomb;
     }
+    // Output full decides before zlib's verdict: with avail_out == 0 zlib still decodes the
+    // next codes of whatever input it holds (stopping only when a literal or match needs room),
+    // so an error or stream end found past the limit would depend on how the body was split.
+    // The bytes past the limit are never inspected, so the result must not depend on them.
+    if (out.size() >= out_limit) return Status::kFull;
     if (ret == Z_STREAM_END) return Status::kDone;
     if (ret == Z_BUF_ERROR) {
       // No progress possible: input exhausted (more may come) or output full (loop again).

@@ -26,7 +26,8 @@ class BodyDecompressor {
   enum class Status : uint8_t {
     kOk,     // all input consumed, more may come
     kDone,   // end of the compressed stream (any further input is ignored)
-    kFull,   // out_limit reached: the caller stops feeding
+    kFull,   // out_limit reached: the caller stops feeding. Wins over kDone/kError found in
+             // the same call (they lie past the limit; reporting them would depend on the split)
     kError,  // corrupt data: decompression stopped
     kBomb,   // ratio or size cap exceeded: decompression stopped
   };

@@ -85,5 +85,26 @@ TEST(BodyDecompressor, CorruptDataIsAnError) {
   EXPECT_EQ(d.Feed(Bytes(packed), out, 1 << 20, {}), BodyDecompressor::Status::kError);
 }
 
+// Output full wins over what zlib finds past the limit: garbage after the bytes that fill
+// out_limit is reported as kFull whether it arrives in the same call or a later one (the
+// http_fuzz differential run found kError whole vs kFull byte-by-byte).
+TEST(BodyDecompressor, ErrorPastTheOutputLimitDoesNotDependOnTheSplit) {
+  const std::string body(
+      "s2t: Wx\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x82\x82\x82\x82\x82\x82\x82"
+      "\x82\x82\x82\x82\xff\xff\xff%\xff\x82\xff");
+  BodyDecompressor::Limits lim;
+  for (size_t mode : {size_t{0}, size_t{1}, size_t{2}, size_t{3}}) {
+    BodyDecompressor d;
+    d.Start(BodyDecompressor::Kind::kDeflate);
+    std::string out;
+    BodyDecompressor::Status st = BodyDecompressor::Status::kOk;
+    FeedSplit(body, mode, [&](std::string_view p) {
+      if (st == BodyDecompressor::Status::kOk) st = d.Feed(Bytes(p), out, 32, lim);
+    });
+    EXPECT_EQ(st, BodyDecompressor::Status::kFull) << "mode " << mode;
+    EXPECT_EQ(out.size(), 32u) << "mode " << mode;
+  }
+}
+
 }  // namespace
 }  // namespace vigil::sensor

@@ -452,5 +452,41 @@ TEST(HttpParser, ResetMakesTheParserReusable) {
   EXPECT_TRUE(h.parser->tx(0).done());
 }
 
+// Fuzzer regression (tests/fuzz/corpus/http_fuzz/diff_deflate_garbage): a read-until-close
+// response labelled "deflate" whose body is garbage. Decoding must give the same transaction
+// whether the body arrives whole or a byte at a time.
+TEST(HttpParser, CorruptDeflateUntilCloseIsSplitIndependent) {
+  HttpConfig small;
+  small.max_line_length = 64;
+  small.max_header_count = 4;
+  small.max_header_bytes = 1024;
+  small.request_body_limit = 16;
+  small.response_body_limit = 32;
+  small.max_transactions = 3;
+  small.decompress_max_output = 4096;
+  small.decompress_ratio_min_output = 512;
+  small.decompress_max_ratio = 20;
+  const std::string req("GET ///b../a,/l%64?x=1 \xc8TTP/2/1.1\r\nHost: a\r\n\r\n");
+  const std::string resp(
+      "HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\n\r\n"
+      "s2t: Wx\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x82\x82\x82\x82\x82\x82\x82\x82\x82"
+      "\x82\x82\xff\xff\xff%\xff\x82\xff");
+  std::vector<std::string> reference;
+  for (size_t mode : {size_t{0}, size_t{1}, size_t{2}}) {
+    HttpHarness h(small);
+    h.Req(req, mode);
+    h.Resp(resp, mode);
+    h.parser->OnEnd(Direction::kToServer);
+    h.parser->OnEnd(Direction::kToClient);
+    h.DrainAll();
+    ASSERT_EQ(h.done.size(), 1u) << "mode " << mode;
+    if (mode == 0) {
+      reference = h.done;
+    } else {
+      EXPECT_EQ(h.done, reference) << "mode " << mode;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::sensor
