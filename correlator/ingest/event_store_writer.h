@@ -1,0 +1,115 @@
+// EventStoreWriter: the correlator's transport BatchSink. For every received NDJSON batch it
+// validates each event and adds it to the receiver's storage::WriteBatch, so the events commit
+// atomically with the receiver's de-duplication mark (exactly once into the store).
+//
+//   VIGIL_TRY(auto writer, EventStoreWriter::Create(db, EventStoreOptions{}));
+//   VIGIL_TRY(auto rx, transport::Receiver::Start(db, ro, writer->Sink(), &log));
+//
+// Layout (see README.md):
+//   family "events.<class>" (alert, flow, dns, http, tls, anomaly, stats, other)
+//     key   = [I64BE timestamp ns][U16BE origin length][origin][U64BE batch seq][U32BE index]
+//     value = {"vigil_origin":"<authenticated origin>", <the event's own fields>}
+//   family "events.rejected"
+//     key   = [U16BE origin length][origin][U64BE batch seq][U32BE index]
+//     value = <reason> '\0' <first max_rejected_bytes of the raw line>
+// An invalid event is rejected and counted; it never fails its batch. Only a storage error
+// fails the batch (it stays unacknowledged and the sender resends it).
+//
+// Threading: AddBatch() runs on the receiver thread only (one writer); counters() may be read
+// from any thread.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "core/counters.h"
+#include "core/result.h"
+#include "storage/db.h"
+#include "storage/write_batch.h"
+#include "transport/receiver.h"
+
+namespace vigil::correlator {
+
+// Event classes, one column family each. kOther takes every event_type not listed.
+enum class EventClass : uint8_t { kAlert, kFlow, kDns, kHttp, kTls, kAnomaly, kStats, kOther };
+inline constexpr size_t kEventClassCount = 8;
+std::string_view EventClassName(EventClass c);  // "alert", ..., "other"
+EventClass ClassifyEventType(std::string_view event_type);
+
+// Why an event was rejected. Each has a counter "ingest.rejected.<name>".
+enum class RejectReason : uint8_t {
+  kEmpty,           // empty line
+  kTooLarge,        // longer than max_event_bytes (not parsed)
+  kInvalidJson,     // not well-formed JSON (syntax, bad UTF-8, bad escape, trailing content)
+  kNotObject,       // well-formed but not a JSON object
+  kTooDeep,         // nesting deeper than max_depth
+  kMissingTimestamp,
+  kBadTimestamp,    // not a string, or not parseable by Timestamp::Parse
+  kMissingEventType,
+  kBadEventType,    // not a string, or empty
+  kReservedField,   // carries "vigil_origin" itself (it could spoof the stamped identity)
+};
+inline constexpr size_t kRejectReasonCount = 10;
+std::string_view RejectReasonName(RejectReason r);
+
+struct EventStoreOptions {
+  // ingest.max-event-bytes: one event line longer than this is rejected unparsed (1 MiB).
+  size_t max_event_bytes = 1u << 20;
+  // ingest.max-rejected-bytes: how much of a rejected line is kept for inspection (4 KiB).
+  size_t max_rejected_bytes = 4096;
+  // ingest.max-depth: object/array nesting accepted in an event (64).
+  uint32_t max_depth = 64;
+  // Column family names are family_prefix + class name ("events.alert", "events.rejected").
+  std::string family_prefix = "events.";
+};
+
+class EventStoreWriter {
+ public:
+  // Opens (creating when missing) the nine column families.
+  [[nodiscard]] static Result<std::unique_ptr<EventStoreWriter>> Create(storage::Db& db,
+                                                                        EventStoreOptions options);
+  EventStoreWriter(const EventStoreWriter&) = delete;
+  EventStoreWriter& operator=(const EventStoreWriter&) = delete;
+
+  // Adds every event of the batch (valid ones to their class family, invalid ones to the
+  // rejected family) to wb. Fails only if the WriteBatch refuses a put.
+  Status AddBatch(const transport::ReceivedBatch& batch, storage::WriteBatch& wb);
+  // A BatchSink bound to this writer (which must outlive the receiver using it).
+  transport::BatchSink Sink();
+
+  storage::ColumnFamily family(EventClass c) const { return families_[static_cast<size_t>(c)]; }
+  storage::ColumnFamily rejected_family() const { return rejected_; }
+  const CounterRegistry& counters() const { return registry_; }
+  const EventStoreOptions& options() const { return options_; }
+
+ private:
+  explicit EventStoreWriter(EventStoreOptions options);
+  struct Parsed {
+    int64_t ts_ns = 0;
+    EventClass cls = EventClass::kOther;
+  };
+  // Validates one line (already size-checked): true and *out filled, or false and *why set.
+  bool Validate(std::string_view line, Parsed* out, RejectReason* why);
+  bool ValidateValue(simdjson::ondemand::value v, uint32_t depth, RejectReason* why);
+
+  EventStoreOptions options_;
+  std::array<storage::ColumnFamily, kEventClassCount> families_;
+  storage::ColumnFamily rejected_;
+  simdjson::ondemand::parser parser_;
+  std::vector<char> padded_;  // reused: one event + SIMDJSON_PADDING
+  std::string key_;           // reused
+  std::string value_;         // reused
+  std::string nesting_;       // reused: open brackets while checking nesting
+  CounterRegistry registry_;
+  CounterGroup group_;
+  CounterBlock* block_ = nullptr;
+};
+
+}  // namespace vigil::correlator

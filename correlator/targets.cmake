@@ -1,0 +1,4 @@
+# correlator/targets.cmake: the vigil-correlator program (receive + store; see README.md).
+vigil_executable(vigil-correlator
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/main.cc
+  DEPS vigil_correlator_ingest vigil_transport vigil_storage vigil_core vigil::fmt Threads::Threads)
