@@ -58,23 +58,32 @@ int Icmpv6MaxCode(uint8_t type) {
 
 bool IsMld(uint8_t type) { return (type >= 130 && type <= 132) || type == 143; }
 
-}  // namespace
-
-void DecodeIcmpv4(DecodeState& s, const uint8_t* data, uint32_t len) {
-  if (!s.EnterLayer()) return;
+// The part of ICMPv4 and ICMPv6 decoding they share: the 4-byte header (type, code, checksum)
+// and where the body starts. Returns false when the header does not fit.
+bool DecodeIcmpHeader(DecodeState& s, const uint8_t* data, uint32_t len, DecodeEvent too_small,
+                      DecoderCounter counter) {
+  if (!s.EnterLayer()) return false;
   if (len < kIcmpHeaderLen) {
-    s.Fatal(DecodeEvent::kIcmpv4PktTooSmall);
-    return;
+    s.Fatal(too_small);
+    return false;
   }
-  s.Count(DecoderCounter::kIcmpv4);
+  s.Count(counter);
   Packet& p = s.p;
-  IcmpInfo& icmp = p.icmp;
-  icmp.type = data[0];
-  icmp.code = data[1];
+  p.icmp.type = data[0];
+  p.icmp.code = data[1];
   p.l4 = data;
   p.l4_len = len;
   p.payload = data + kIcmpHeaderLen;
   p.payload_len = len - kIcmpHeaderLen;
+  return true;
+}
+
+}  // namespace
+
+void DecodeIcmpv4(DecodeState& s, const uint8_t* data, uint32_t len) {
+  if (!DecodeIcmpHeader(s, data, len, DecodeEvent::kIcmpv4PktTooSmall, DecoderCounter::kIcmpv4)) return;
+  Packet& p = s.p;
+  IcmpInfo& icmp = p.icmp;
 
   const int max_code = Icmpv4MaxCode(icmp.type);
   if (max_code < 0) {
@@ -109,20 +118,9 @@ void DecodeIcmpv4(DecodeState& s, const uint8_t* data, uint32_t len) {
 }
 
 void DecodeIcmpv6(DecodeState& s, const uint8_t* data, uint32_t len) {
-  if (!s.EnterLayer()) return;
-  if (len < kIcmpHeaderLen) {
-    s.Fatal(DecodeEvent::kIcmpv6PktTooSmall);
-    return;
-  }
-  s.Count(DecoderCounter::kIcmpv6);
+  if (!DecodeIcmpHeader(s, data, len, DecodeEvent::kIcmpv6PktTooSmall, DecoderCounter::kIcmpv6)) return;
   Packet& p = s.p;
   IcmpInfo& icmp = p.icmp;
-  icmp.type = data[0];
-  icmp.code = data[1];
-  p.l4 = data;
-  p.l4_len = len;
-  p.payload = data + kIcmpHeaderLen;
-  p.payload_len = len - kIcmpHeaderLen;
 
   const int max_code = Icmpv6MaxCode(icmp.type);
   if (max_code < 0) {
