@@ -10,7 +10,7 @@ VIGIL_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libpcre2-dev zlib1g-dev libssl-dev
   libsodium-dev libfmt-dev libcli11-dev
   clang libclang-rt-14-dev
-  tshark tcpreplay iproute2 jq
+  tshark tcpreplay iproute2 jq libcap2-bin procps
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
