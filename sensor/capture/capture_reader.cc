@@ -6,16 +6,17 @@ namespace vigil::sensor {
 
 CaptureReader::CaptureReader(CaptureSource& source, PacketPool& pool, Dispatcher& dispatcher,
                              CaptureCounters counters, ErrorCallback on_error,
-                             IdleCallback on_idle)
+                             IdleCallback on_idle, FrameStage* stage)
     : source_(source),
       pool_(pool),
       dispatcher_(dispatcher),
       counters_(counters),
       on_error_(std::move(on_error)),
       on_idle_(std::move(on_idle)),
+      stage_(stage),
       block_(dispatcher.policy() == QueueFullPolicy::kBlock),
-      scratch_bytes_(block_ ? 0 : pool.large_bytes() > pool.slot_bytes() ? pool.large_bytes()
-                                                                          : pool.slot_bytes()) {
+      scratch_bytes_(pool.large_bytes() > pool.slot_bytes() ? pool.large_bytes()
+                                                            : pool.slot_bytes()) {
   scratch_.storage = {scratch_bytes_.data(), scratch_bytes_.size()};
 }
 
@@ -24,9 +25,7 @@ void CaptureReader::Stop() {
   dispatcher_.Stop();
 }
 
-// Block policy: wait for a worker to return a slot (nullptr only if stopped meanwhile).
-// Drop policy: the scratch slot when the pool is empty.
-PacketSlot* CaptureReader::AcquireOrScratch() {
+PacketSlot* CaptureReader::AcquireSlot() {
   if (PacketSlot* s = pool_.Acquire(); s != nullptr) return s;
   if (!block_) return &scratch_;
   Backoff backoff;
@@ -37,8 +36,7 @@ PacketSlot* CaptureReader::AcquireOrScratch() {
   }
 }
 
-// Returns false only when stopped while waiting (block policy).
-bool CaptureReader::AttachLargeOrScratch(PacketSlot*& slot) {
+bool CaptureReader::AttachLarge(PacketSlot*& slot) {
   if (pool_.AttachLarge(*slot)) return true;
   if (!block_) {
     pool_.Recycle(slot);
@@ -53,18 +51,32 @@ bool CaptureReader::AttachLargeOrScratch(PacketSlot*& slot) {
   }
 }
 
+bool CaptureReader::Dispatch(PacketSlot* slot, ReaderSummary& sum) {
+  const Dispatcher::Outcome out = dispatcher_.Dispatch(slot);  // owns the slot now
+  if (out == Dispatcher::Outcome::kQueued) {
+    ++sum.dispatched;
+    return true;
+  }
+  ++sum.dropped;
+  return out == Dispatcher::Outcome::kDropped;
+}
+
+void CaptureReader::Recycle(PacketSlot* slot) {
+  if (slot != nullptr && slot != &scratch_) pool_.Recycle(slot);
+}
+
 Result<ReaderSummary> CaptureReader::Run() {
   ReaderSummary sum;
   PacketSlot* slot = nullptr;
   // Gives the held slot back and closes the dispatcher however the loop ends.
   auto finish = [&] {
-    if (slot != nullptr && slot != &scratch_) pool_.Recycle(slot);
+    Recycle(slot);
     slot = nullptr;
     dispatcher_.Close();
   };
   for (;;) {
     if (slot == nullptr) {
-      slot = AcquireOrScratch();
+      slot = AcquireSlot();
       if (slot == nullptr) {
         sum.stopped = true;
         break;
@@ -85,14 +97,10 @@ Result<ReaderSummary> CaptureReader::Run() {
           break;
         }
         if (!slot->large.empty()) counters_.Add(CaptureCounter::kLargeFrames);
-        const Dispatcher::Outcome out = dispatcher_.Dispatch(slot);
-        slot = nullptr;  // the dispatcher owns it now (queued, or back in the pool)
-        if (out == Dispatcher::Outcome::kQueued) {
-          ++sum.dispatched;
-        } else if (out == Dispatcher::Outcome::kDropped) {
-          ++sum.dropped;
-        } else {
-          ++sum.dropped;
+        PacketSlot* current = slot;
+        slot = nullptr;  // the stage or the dispatcher owns it now
+        const bool go_on = stage_ != nullptr ? stage_->OnFrame(current, sum) : Dispatch(current, sum);
+        if (!go_on) {
           sum.stopped = true;
           finish();
           return sum;
@@ -101,7 +109,7 @@ Result<ReaderSummary> CaptureReader::Run() {
       }
       case ReadStatus::kSlotTooSmall:
         // The scratch slot is snaplen-sized, so only a pool slot can get here.
-        if (!AttachLargeOrScratch(slot)) {
+        if (!AttachLarge(slot)) {
           sum.stopped = true;
           finish();
           return sum;

@@ -6,6 +6,11 @@
 // for a large frame) is still read — into a private scratch buffer, so the kernel ring keeps
 // draining — then dropped and counted in capture.pool_exhausted_drops.
 //
+// What happens to each frame is a FrameStage: by default the frame is dispatched as it is; the
+// sensor's workers runmode plugs in a stage that decodes and defragments first
+// (sensor/pipeline/reader_loop.h) and uses AcquireSlot/AttachLarge/Dispatch for the datagrams
+// it reassembles, so the handoff rules live here once.
+//
 //   CaptureReader reader(*source, *pool, *dispatcher, counters);
 //   std::thread t([&] { auto r = reader.Run(); ... });
 //   ... on SIGINT: reader.Stop();   // Breakloop() on the source + Stop() on the dispatcher
@@ -32,6 +37,16 @@ struct ReaderSummary {
   bool stopped = false;      // ended by Stop() rather than by the end of input
 };
 
+// A step between reading a frame and dispatching it. Called on the reader thread with a pool
+// slot (never the scratch slot) holding one frame; from then on the stage owns the slot: it
+// dispatches it (CaptureReader::Dispatch) or recycles it. Returns false to stop reading (a
+// blocking wait was ended by Stop()).
+class FrameStage {
+ public:
+  virtual ~FrameStage() = default;
+  virtual bool OnFrame(PacketSlot* slot, ReaderSummary& sum) = 0;
+};
+
 class CaptureReader {
  public:
   // Called on the reader thread for every non-fatal source error (a bad or truncated file).
@@ -41,7 +56,8 @@ class CaptureReader {
   using IdleCallback = std::function<void()>;
 
   CaptureReader(CaptureSource& source, PacketPool& pool, Dispatcher& dispatcher,
-                CaptureCounters counters, ErrorCallback on_error = {}, IdleCallback on_idle = {});
+                CaptureCounters counters, ErrorCallback on_error = {}, IdleCallback on_idle = {},
+                FrameStage* stage = nullptr);
 
   // Runs until the end of input or Stop(); always closes the dispatcher before returning.
   // A failed Result is a fatal source error (e.g. the interface disappeared).
@@ -50,9 +66,20 @@ class CaptureReader {
   // Ends Run() promptly. Any thread; async-signal-safe (an atomic store and an eventfd write).
   void Stop();
 
+  // For stages. A free pool slot; with the drop policy the scratch slot when the pool is empty
+  // (is_scratch), with the block policy it waits (nullptr only if stopped meanwhile).
+  PacketSlot* AcquireSlot();
+  // Gives `slot` a large buffer; with the drop policy it may swap in the scratch slot. Returns
+  // false only when stopped while waiting (block policy).
+  bool AttachLarge(PacketSlot*& slot);
+  bool is_scratch(const PacketSlot* slot) const { return slot == &scratch_; }
+  // Hands the slot to its worker; counts it. False when the dispatcher was stopped.
+  bool Dispatch(PacketSlot* slot, ReaderSummary& sum);
+  // Back to the pool (the scratch slot is ignored).
+  void Recycle(PacketSlot* slot);
+  CaptureCounters& counters() { return counters_; }
+
  private:
-  PacketSlot* AcquireOrScratch();
-  bool AttachLargeOrScratch(PacketSlot*& slot);
 
   CaptureSource& source_;
   PacketPool& pool_;
@@ -60,9 +87,10 @@ class CaptureReader {
   CaptureCounters counters_;
   ErrorCallback on_error_;
   IdleCallback on_idle_;
+  FrameStage* stage_;
   const bool block_;
   // Scratch slot for frames read only to be dropped (drop policy, pool exhausted): snaplen
-  // bytes, allocated once.
+  // bytes (the larger of the pool's slot and large buffer sizes), allocated once.
   std::vector<uint8_t> scratch_bytes_;
   PacketSlot scratch_;
 };

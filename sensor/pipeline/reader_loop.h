@@ -2,11 +2,12 @@
 // and defragment (PacketIngest), and dispatch it to the worker that owns its flow by the
 // symmetric flow hash, until the input ends or Stop() is called.
 //
-// It follows CaptureReader's handoff rules (sensor/capture/capture_reader.h) — block or drop
-// when a ring or the pool is full, scratch slot for frames read only to be dropped — and adds
-// the decode and defrag step, which must happen here: a reassembled datagram is only known by
-// its 5-tuple after reassembly, so it is copied into a fresh slot and dispatched by its own
-// hash, landing on the worker that owns its flow. Fragments are consumed here.
+// The reading and the handoff rules (block or drop when a ring or the pool is full, scratch slot
+// for frames read only to be dropped) are CaptureReader's (sensor/capture/capture_reader.h);
+// this is the FrameStage it runs per frame, adding the decode and defrag step, which must happen
+// here: a reassembled datagram is only known by its 5-tuple after reassembly, so it is copied
+// into a fresh slot and dispatched by its own hash, landing on the worker that owns its flow.
+// Fragments are consumed here.
 //
 //   ReaderLoop reader(source, pool, dispatcher, capture_counters, ingest);
 //   std::thread t([&] { summary = reader.Run(); });   // closes the dispatcher when it returns
@@ -14,8 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
-#include <vector>
+#include <span>
 
 #include "core/result.h"
 #include "sensor/capture/capture_reader.h"
@@ -26,7 +26,7 @@
 
 namespace vigil::sensor {
 
-class ReaderLoop {
+class ReaderLoop : private FrameStage {
  public:
   using ErrorCallback = CaptureReader::ErrorCallback;
   using IdleCallback = CaptureReader::IdleCallback;
@@ -36,34 +36,23 @@ class ReaderLoop {
              PacketIngest& ingest, ErrorCallback on_error = {}, IdleCallback on_idle = {});
 
   // Runs until the end of input or Stop(); always closes the dispatcher before returning.
-  [[nodiscard]] Result<ReaderSummary> Run();
+  [[nodiscard]] Result<ReaderSummary> Run() { return reader_.Run(); }
   // Any thread; async-signal-safe.
-  void Stop();
+  void Stop() { reader_.Stop(); }
 
   // Latest packet timestamp read (packet time of the end of an offline run).
   Timestamp max_ts() const { return Timestamp{max_ts_.load(std::memory_order_relaxed)}; }
 
  private:
-  PacketSlot* AcquireOrScratch();
-  bool AttachLargeOrScratch(PacketSlot*& slot);
-  // Dispatches; returns false when Stop() ended a blocking wait.
-  bool Send(PacketSlot* slot, ReaderSummary& sum);
+  bool OnFrame(PacketSlot* slot, ReaderSummary& sum) override;
   // The datagram that `fragment` completed, copied into a fresh slot and dispatched.
   bool SendReassembled(const Packet& fragment, std::span<const uint8_t> datagram,
                        ReaderSummary& sum);
 
-  CaptureSource& source_;
-  PacketPool& pool_;
-  Dispatcher& dispatcher_;
-  CaptureCounters counters_;
   const PipelineCounters& ids_;
   CounterBlock* block_;
   PacketIngest& ingest_;
-  ErrorCallback on_error_;
-  IdleCallback on_idle_;
-  const bool block_policy_;
-  std::vector<uint8_t> scratch_bytes_;
-  PacketSlot scratch_;
+  CaptureReader reader_;
   std::atomic<int64_t> max_ts_{0};
 };
 
