@@ -24,6 +24,10 @@ namespace vigil::storage {
 class WriteBatch {
  public:
   WriteBatch() = default;
+  // Reserves room for `reserved_bytes` of puts up front: a batch that grows to megabytes would
+  // otherwise reallocate (copy) its buffer a dozen times. Clear() keeps the capacity, so a
+  // batch reused across writes allocates once.
+  explicit WriteBatch(size_t reserved_bytes) : batch_(reserved_bytes) {}
   WriteBatch(const WriteBatch&) = delete;
   WriteBatch& operator=(const WriteBatch&) = delete;
   WriteBatch(WriteBatch&&) = default;

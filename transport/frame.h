@@ -101,8 +101,22 @@ Status EncodeFrame(const FrameView& frame, const FrameLimits& limits, std::strin
 // Rewrites low_seq of an already-encoded frame and its checksum in place (a spooled batch is
 // resent with the sender's current low mark).
 Status PatchLowSeq(std::string* frame, uint64_t low_seq);
+// The low_seq field of an encoded frame (0 when shorter than a header).
+uint64_t FrameLowSeq(std::string_view frame);
 
-// Counts the events of a batch payload: the number of '\n'.
+// In-place batch framing for the sender's hot path (no copy of the payload): a batch buffer
+// starts with BatchFramePrefix(origin) bytes of room, the events are appended after it, and
+// FinishBatchFrame writes header, origin and CRC into that room. The caller vouches for
+// `event_count` (it counted the events it appended); the receiver's ParseFrame still checks it.
+//
+//   std::string buf(BatchFramePrefix(origin), '\0');
+//   buf += "{...}\n";
+//   VIGIL_CHECK_OK(FinishBatchFrame(&buf, seq, low, 1, origin, limits));
+inline size_t BatchFramePrefix(std::string_view origin) { return kFrameHeaderSize + origin.size(); }
+Status FinishBatchFrame(std::string* buf, uint64_t seq, uint64_t low_seq, uint32_t event_count,
+                        std::string_view origin, const FrameLimits& limits);
+
+// Counts the events of a batch payload: the number of '\n' (memchr-based: vectorised by libc).
 uint32_t CountEvents(std::string_view payload);
 
 }  // namespace vigil::transport

@@ -57,6 +57,9 @@ static_assert(std::size(kDefs) == kRejectBase + static_cast<size_t>(FrameReject:
 constexpr int kMonitorEvents = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
 
+// A commit's write batch buffer is kept for the next commit up to this size.
+constexpr size_t kKeepBatchBytes = 32u << 20;
+
 std::string_view View(const zmq::message_t& m) { return {static_cast<const char*>(m.data()), m.size()}; }
 
 }  // namespace
@@ -431,7 +434,12 @@ void Receiver::MaybeStartCommit() {
   }
   auto job = std::make_unique<CommitJob>();
   job->wb = std::move(wb_);
-  wb_ = storage::WriteBatch();
+  if (have_spare_wb_) {
+    wb_ = std::move(spare_wb_);
+    have_spare_wb_ = false;
+  } else {
+    wb_ = storage::WriteBatch();
+  }
   for (auto& [o, seq] : marks_pending_) job->marks[o] = seq;
   job->acks.swap(acks_);
   job->batches = staged_batches_;
@@ -481,6 +489,11 @@ void Receiver::FinishCommit() {
     }
   }
   SendAcks(job->acks);
+  if (job->wb.byte_size() <= kKeepBatchBytes) {
+    job->wb.Clear();
+    spare_wb_ = std::move(job->wb);
+    have_spare_wb_ = true;
+  }
 }
 
 void Receiver::CommitterRun() {

@@ -175,6 +175,10 @@ class Receiver {
   std::unordered_map<std::string, uint64_t> marks_committed_;
   std::unordered_map<std::string, uint64_t> marks_pending_;  // staged in wb_ or in flight
   storage::WriteBatch wb_;
+  // The last committed job's write batch, cleared: becomes the next wb_ so its buffer (grown
+  // to a commit's size) is reused instead of regrown by reallocation on every commit.
+  storage::WriteBatch spare_wb_;
+  bool have_spare_wb_ = false;
   std::vector<PendingAck> acks_;
   bool commit_in_flight_ = false;  // receiver thread's view: job_ belongs to the committer
 

@@ -1,6 +1,7 @@
 #include "transport/sender.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace vigil::transport {
 namespace {
@@ -10,7 +11,7 @@ enum TxCounter : uint32_t {
   kBatchesAcked, kEventsAcked, kBatchesDropped, kEventsDropped, kSpoolFull, kSpoolErrors,
   kConnects, kDisconnects, kReconnects, kAckTimeouts, kHeartbeatsSent, kHellosSent, kFramesRejected,
   kSendBlocked, kEventsLostAtStop, kSeqBehindReceiver, kControlReceived, kControlDuplicates,
-  kControlRefused, kControlAcksSent,
+  kControlRefused, kControlAcksSent, kEventsNoRoom,
 };
 constexpr CounterDef kDefs[] = {
     {"transport.tx.events_accepted", "events accepted by Send()"},
@@ -39,6 +40,7 @@ constexpr CounterDef kDefs[] = {
     {"transport.tx.control_duplicates", "control messages received again (already applied): re-acknowledged"},
     {"transport.tx.control_refused", "control messages not acknowledged (malformed, no handler, handler error)"},
     {"transport.tx.control_acks_sent", "control acknowledgements sent"},
+    {"transport.tx.events_no_room", "events not queued by a non-blocking SendLines (max-pending-bytes full): the caller drops them"},
 };
 
 constexpr int kMonitorEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED;
@@ -107,7 +109,9 @@ Status Sender::Init() {
     log_->Warning("transport", "sender to {} runs WITHOUT encryption or authentication (transport.insecure)",
                   options_.connect);
   }
-  open_.reserve(options_.batch_max_bytes);
+  prefix_ = BatchFramePrefix(options_.origin);
+  open_.reserve(prefix_ + options_.batch_max_bytes);
+  open_.resize(prefix_);
   return Connect();
 }
 
@@ -182,42 +186,100 @@ Status Sender::Send(std::string_view event) {
       prod_block_->Add(group_[kEventsRefused]);
       return Error(ErrorCode::kUnavailable, "transport: sender is stopping");
     }
-    if (open_events_ > 0 && open_.size() + need > options_.batch_max_bytes) {
-      SealLocked();
-      wake = true;
-    }
-    open_.append(event);
-    open_.push_back('\n');
-    pending_bytes_ += need;
-    ++accepted_events_;
-    prod_block_->Add(group_[kEventsAccepted]);
-    if (++open_events_ == 1) {
-      open_since_ns_ = MonotonicNanos();
-      wake = true;  // the I/O thread arms the linger timer
-    }
-    if (open_events_ >= options_.batch_max_events || open_.size() >= options_.batch_max_bytes) {
-      SealLocked();
-      wake = true;
-    }
+    AppendLocked(event, &wake);
   }
   if (wake) waker_.Wake();
   return Ok();
 }
 
+Sender::SendLinesResult Sender::SendLines(std::string_view lines, bool wait) {
+  SendLinesResult r;
+  bool wake = false;
+  std::unique_lock lock(mu_);
+  size_t pos = 0;
+  while (pos < lines.size()) {
+    const char* start = lines.data() + pos;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', lines.size() - pos));
+    const size_t len = nl != nullptr ? static_cast<size_t>(nl - start) : lines.size() - pos;
+    const size_t need = len + 1;
+    if (len == 0 || need > options_.batch_max_bytes) {
+      ++r.refused;
+      prod_block_->Add(group_[kEventsRefused]);
+      pos += need;
+      continue;
+    }
+    if (pending_bytes_ + need > options_.max_pending_bytes && !stopping_) {
+      if (!wait) break;
+      prod_block_->Add(group_[kProducerWaits]);
+      if (wake) {  // what is sealed must reach the I/O thread, or the wait never ends
+        lock.unlock();
+        waker_.Wake();
+        lock.lock();
+        wake = false;
+      }
+      cv_.wait(lock, [&] { return stopping_ || pending_bytes_ + need <= options_.max_pending_bytes; });
+    }
+    if (stopping_) break;
+    AppendLocked(std::string_view(start, len), &wake);
+    ++r.accepted;
+    pos += need;
+  }
+  if (pos < lines.size()) {  // stopped early: the rest is not queued
+    const std::string_view rest = lines.substr(pos);
+    r.no_room = CountEvents(rest) + (rest.back() != '\n' ? 1 : 0);
+    prod_block_->Add(group_[stopping_ ? kEventsRefused : kEventsNoRoom], r.no_room);
+  }
+  lock.unlock();
+  if (wake) waker_.Wake();
+  return r;
+}
+
+void Sender::AppendLocked(std::string_view event, bool* wake) {
+  const size_t need = event.size() + 1;
+  if (open_events_ > 0 && OpenPayloadBytes() + need > options_.batch_max_bytes) {
+    SealLocked();
+    *wake = true;
+  }
+  open_.append(event);
+  open_.push_back('\n');
+  pending_bytes_ += need;
+  ++accepted_events_;
+  prod_block_->Add(group_[kEventsAccepted]);
+  if (++open_events_ == 1) {
+    open_since_ns_ = MonotonicNanos();
+    *wake = true;  // the I/O thread arms the linger timer
+  }
+  if (open_events_ >= options_.batch_max_events || OpenPayloadBytes() >= options_.batch_max_bytes) {
+    SealLocked();
+    *wake = true;
+  }
+}
+
 void Sender::SealLocked() {
   if (open_events_ == 0) return;
   sealed_.push_back(Batch{std::move(open_), open_events_});
-  // Reuse a spooled batch's buffer: a fresh batch_max_bytes allocation per batch is an mmap
-  // and a page fault per page under load.
+  // Reuse an acknowledged batch's buffer: a fresh batch_max_bytes allocation per batch is an
+  // mmap and a page fault per page under load.
   if (!spare_.empty()) {
     open_ = std::move(spare_.back());
     spare_.pop_back();
     open_.clear();
   } else {
     open_ = std::string();
-    open_.reserve(options_.batch_max_bytes);
+    open_.reserve(prefix_ + options_.batch_max_bytes);
   }
+  open_.resize(prefix_);
   open_events_ = 0;
+}
+
+void Sender::SealOpenBatch() {
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    wake = open_events_ > 0;
+    SealLocked();
+  }
+  if (wake) waker_.Wake();
 }
 
 Status Sender::FlushToSpool(std::chrono::milliseconds timeout) {
@@ -270,31 +332,24 @@ void Sender::SpoolBatches() {
     const size_t n = std::min(taken_.size(), options_.spool_group_max_batches);
     const uint64_t first_seq = spool_->next_seq();
     const uint64_t low = spool_->empty() ? first_seq : spool_->oldest_seq();
-    group_frames_.resize(n);
     group_views_.clear();
     bool encode_failed = false;
     for (size_t i = 0; i < n; ++i) {
-      const Batch& b = taken_[i];
-      FrameView f;
-      f.type = FrameType::kBatch;
-      f.seq = first_seq + i;
-      f.low_seq = low;
-      f.event_count = b.events;
-      f.origin = options_.origin;
-      f.payload = b.payload;
-      if (Status st = EncodeFrame(f, options_.limits, &group_frames_[i]); !st) {
+      Batch& b = taken_[i];
+      // The header goes into the room at the front of the batch: no copy of the events.
+      if (Status st = FinishBatchFrame(&b.frame, first_seq + i, low, b.events, options_.origin, options_.limits); !st) {
         // Options were validated so this is a bug; do not wedge the sender on one batch.
         io_block_->Add(group_[kSpoolErrors]);
         log_->Error("transport", "cannot encode batch of {} events: {}", b.events, st.error().message);
         if (i == 0) {
-          freed += b.payload.size();
+          freed += b.frame.size() - prefix_;
           dropped_events += b.events;
           taken_.pop_front();
           encode_failed = true;
         }
         break;
       }
-      group_views_.push_back(group_frames_[i]);
+      group_views_.push_back(b.frame);
     }
     if (encode_failed) continue;
     auto r = spool_->AppendGroup(first_seq, group_views_);
@@ -333,6 +388,7 @@ void Sender::SpoolBatches() {
                       options_.spool.max_bytes, r->dropped_through_seq);
       }
       dropping_batches_ += r->dropped_batches;
+      dropped_through_seq_ = std::max(dropped_through_seq_, r->dropped_through_seq);
       if (next_send_seq_ <= r->dropped_through_seq) next_send_seq_ = r->dropped_through_seq + 1;
       cache_.clear();
     } else if (dropping_batches_ > 0) {
@@ -348,12 +404,13 @@ void Sender::SpoolBatches() {
       // Keep the frame in memory for the first send (saves a read back from the spool); the
       // cache is a bounded contiguous run of sequences.
       if (cache_.empty()) cache_first_seq_ = seq;
-      if (cache_first_seq_ + cache_.size() == seq && cache_.size() < 2 * options_.window) {
-        cache_.push_back(std::move(group_frames_[i]));
-      }
-      freed += taken_.front().payload.size();
+      freed += taken_.front().frame.size() - prefix_;
       spooled += taken_.front().events;
-      if (recycled_.size() < kSpareBuffers) recycled_.push_back(std::move(taken_.front().payload));
+      if (cache_first_seq_ + cache_.size() == seq && cache_.size() < 2 * options_.window) {
+        cache_.push_back(std::move(taken_.front().frame));  // recycled when acknowledged
+      } else {
+        RecycleBuffer(std::move(taken_.front().frame));
+      }
       taken_.pop_front();
     }
   }
@@ -370,6 +427,10 @@ void Sender::SpoolBatches() {
     }
     cv_.notify_all();
   }
+}
+
+void Sender::RecycleBuffer(std::string&& buf) {
+  if (recycled_.size() < kSpareBuffers) recycled_.push_back(std::move(buf));
 }
 
 bool Sender::SendFrame(const std::string& frame) {
@@ -405,8 +466,11 @@ void Sender::SendWindow(int64_t now) {
   while (next_send_seq_ < spool_->next_seq() && next_send_seq_ - first < options_.window) {
     const uint64_t seq = next_send_seq_;
     std::string* frame = nullptr;
+    bool patch = true;
     if (seq >= cache_first_seq_ && seq - cache_first_seq_ < cache_.size()) {
       frame = &cache_[seq - cache_first_seq_];
+      // First send: the low_seq it was encoded with is still right (see dropped_through_seq_).
+      patch = seq <= max_sent_seq_ || FrameLowSeq(*frame) <= dropped_through_seq_;
     } else {
       auto r = spool_->Read(seq);
       if (!r) {
@@ -421,7 +485,7 @@ void Sender::SendWindow(int64_t now) {
       scratch_ = std::move(**r);
       frame = &scratch_;
     }
-    (void)PatchLowSeq(frame, first);
+    if (patch && FrameLowSeq(*frame) != first) (void)PatchLowSeq(frame, first);
     if (!SendFrame(*frame)) {
       would_block_ = true;
       return;
@@ -474,6 +538,7 @@ void Sender::HandleAck(uint64_t n, int64_t now) {
     io_block_->Add(group_[kBatchesAcked], before - spool_->count());
     unacked_batches_.store(spool_->count(), std::memory_order_release);
     while (!cache_.empty() && cache_first_seq_ <= n) {
+      RecycleBuffer(std::move(cache_.front()));
       cache_.pop_front();
       ++cache_first_seq_;
     }

@@ -67,7 +67,11 @@ struct SenderOptions {
   CurveKeyPair client_keys;       // transport.curve.secret-key-file
   size_t batch_max_events = 1024;           // transport.batch.max-events
   size_t batch_max_bytes = 1u << 20;        // transport.batch.max-bytes (payload)
-  int64_t linger_ns = 5 * kNanosPerMilli;   // transport.batch.linger
+  // transport.batch.linger: a light stream's batch waits at most this long for more events.
+  // Under load batches fill (max-events / max-bytes) long before it; while the spool's fsync is
+  // in flight sealed batches queue up and go into the next group write, so a short linger costs
+  // little and keeps the send->ack latency of a light stream low.
+  int64_t linger_ns = 1 * kNanosPerMilli;
   size_t window = 64;                       // transport.window: batches in flight
   // transport.spool-group-batches: batches stored with one (synced) spool write at most (group
   // commit; under load one fsync covers many batches).
@@ -98,6 +102,23 @@ class Sender {
   // max_pending_bytes are waiting for the spool. kInvalidArgument for an event containing a
   // newline or larger than a batch.
   Status Send(std::string_view event);
+
+  // What SendLines did with each line.
+  struct SendLinesResult {
+    size_t accepted = 0;  // queued (will be spooled and sent)
+    size_t refused = 0;   // invalid: empty or larger than transport.batch.max-bytes
+    size_t no_room = 0;   // not queued: max_pending_bytes full and wait == false, or stopping
+  };
+  // Queues a block of events, one per line, each ending in '\n' (a last line without one is
+  // taken as a line too): the EventSink path, one lock for the whole block instead of one per
+  // event. Invalid lines are refused (counted) and the rest still queued, in order. wait: block
+  // while max_pending_bytes are waiting for the spool, like Send(); !wait: stop at the first
+  // line that does not fit and report it and every later line as no_room (the caller drops and
+  // counts them: transport.tx.events_no_room counts them here too). Thread-safe.
+  SendLinesResult SendLines(std::string_view lines, bool wait);
+  // Seals the open batch so it is spooled and sent now, without waiting for linger. Does not
+  // wait for the spool (an EventSink's Flush on the packet path).
+  void SealOpenBatch();
   // Waits until every event accepted so far is in the spool (durable locally).
   Status FlushToSpool(std::chrono::milliseconds timeout);
   // Waits until every event accepted so far is acknowledged by the receiver.
@@ -111,7 +132,9 @@ class Sender {
 
  private:
   struct Batch {
-    std::string payload;
+    // BatchFramePrefix(origin) bytes of room for the header, then the events: the frame is
+    // finished in place when the batch is spooled (no copy of the payload).
+    std::string frame;
     uint32_t events = 0;
   };
   struct Mine {  // a batch spooled by this process: seq -> events, for acked_events()
@@ -123,6 +146,9 @@ class Sender {
   Status Init();
   void Run();
   void SealLocked();
+  void AppendLocked(std::string_view event, bool* wake);  // event without its '\n'
+  size_t OpenPayloadBytes() const { return open_.size() - prefix_; }
+  void RecycleBuffer(std::string&& buf);
   bool TakeBatches(int64_t now, bool all);  // returns stopping_
   void SpoolBatches();
   void SendWindow(int64_t now);
@@ -140,6 +166,7 @@ class Sender {
   SenderOptions options_;
   std::unique_ptr<Logger> own_log_;
   Logger* log_;
+  size_t prefix_ = 0;  // BatchFramePrefix(origin): header room at the front of every batch
   CounterRegistry registry_;
   CounterGroup group_;
   CounterBlock* io_block_ = nullptr;    // I/O thread
@@ -175,8 +202,7 @@ class Sender {
   uint64_t acked_seq_ = 0;         // receiver's cumulative ack
   std::deque<std::string> cache_;  // frames of seqs [cache_first_seq_, +size): spooled, kept for sending
   uint64_t cache_first_seq_ = 0;
-  std::vector<std::string> group_frames_;     // SpoolBatches: the group being encoded
-  std::vector<std::string_view> group_views_;
+  std::vector<std::string_view> group_views_;  // SpoolBatches: the group being stored
   std::string scratch_;
   bool awaiting_hello_ = true;     // after (re)connect: hold batches until the receiver's mark
   bool would_block_ = false;       // last send hit EAGAIN: poll for POLLOUT
@@ -184,6 +210,11 @@ class Sender {
   bool spool_error_ = false;       // last append failed for a reason other than full: retry soon
   bool spool_full_ = false;        // block policy: waiting for acks to free room
   uint64_t dropping_batches_ = 0;  // drop-oldest: batches dropped in the current full episode
+  // Highest sequence ever dropped by drop-oldest (0: none). The first send of a cached frame
+  // keeps the low_seq it was encoded with (saves a CRC pass over the batch) unless that is at
+  // or below this: everything between it and the current low was then acknowledged, so the
+  // receiver's mark covers it. Resends always carry the current low_seq.
+  uint64_t dropped_through_seq_ = 0;
   int64_t last_full_warn_ns_ = INT64_MIN / 2;  // rate limit for spool-full warnings
   int64_t linger_deadline_ns_ = 0; // when the open batch must be sealed (0: none open)
   int64_t hello_sent_ns_ = 0;

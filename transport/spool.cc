@@ -6,6 +6,8 @@ namespace vigil::transport {
 namespace {
 
 constexpr std::string_view kNextSeqKey = "next_seq";
+// AppendGroup keeps its write batch's buffer for the next group up to this size.
+constexpr size_t kKeepBatchBytes = 32u << 20;
 
 }  // namespace
 
@@ -87,7 +89,8 @@ Result<SpoolAppend> Spool::AppendGroup(uint64_t first_seq, std::span<const std::
     freed += index_[drop].bytes;
     ++drop;
   }
-  storage::WriteBatch wb;
+  storage::WriteBatch& wb = append_wb_;
+  wb.Clear();
   if (drop > 0) {
     result.dropped_batches = drop;
     result.dropped_through_seq = index_[drop - 1].seq;
@@ -98,6 +101,7 @@ Result<SpoolAppend> Spool::AppendGroup(uint64_t first_seq, std::span<const std::
   VIGIL_CHECK_OK(wb.Put(meta_, kNextSeqKey, storage::U64Key(first_seq + take)));
   // One write (one fsync under kSync) for the whole group: this is the sender's group commit.
   VIGIL_CHECK_OK(db_.Write(wb, options_.append_durability));
+  if (wb.byte_size() > kKeepBatchBytes) append_wb_ = storage::WriteBatch();  // do not hold on to a huge one
   // Memory state follows only after the write succeeded.
   index_.erase(index_.begin(), index_.begin() + static_cast<std::ptrdiff_t>(drop));
   bytes_ -= freed;

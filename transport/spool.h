@@ -104,6 +104,9 @@ class Spool {
   storage::ColumnFamily data_;
   storage::ColumnFamily meta_;
   std::deque<Entry> index_;  // every spooled batch in sequence order: sizes for the byte bound
+  // AppendGroup's write batch, cleared and reused: its buffer keeps the capacity of the largest
+  // group (a fresh one would grow to a group's size by repeated reallocation and copying).
+  storage::WriteBatch append_wb_;
   uint64_t bytes_ = 0;
   uint64_t next_seq_ = 1;
 };

@@ -5,12 +5,7 @@
 namespace vigil::transport {
 namespace {
 
-std::string K(std::string_view prefix, std::string_view key) {
-  std::string k(prefix);
-  k.push_back('.');
-  k.append(key);
-  return k;
-}
+std::string K(std::string_view prefix, std::string_view key) { return PrefixedKey(prefix, key); }
 
 // Size/duration defaults are written as config text; these render the struct defaults so the
 // declared default cannot drift from the struct.
@@ -23,6 +18,13 @@ Result<size_t> GetPositive(const Config& c, const std::string& key) {
 }
 
 }  // namespace
+
+std::string PrefixedKey(std::string_view prefix, std::string_view key) {
+  std::string k(prefix);
+  k.push_back('.');
+  k.append(key);
+  return k;
+}
 
 void DeclareSenderConfig(ConfigSchema& s, std::string_view p) {
   const SenderOptions d;

@@ -14,6 +14,7 @@
 // the struct; transport_config_test checks the declared defaults equal them).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "core/config.h"
@@ -32,6 +33,9 @@ void DeclareSenderConfig(ConfigSchema& schema, std::string_view prefix);
 // <prefix>.bind, .insecure, .curve.secret-key-file, .curve.allow-list, .max-frame-bytes,
 // .max-staged-batches, .sync, .receive-hwm, .control.max-pending, .control.resend
 void DeclareReceiverConfig(ConfigSchema& schema, std::string_view prefix);
+
+// "<prefix>.<key>": the full path of a key declared under a prefix.
+std::string PrefixedKey(std::string_view prefix, std::string_view key);
 
 // Reads the keys (and, unless insecure, the key files / allow list they name). The control
 // handler is not configuration: the caller sets on_control.

@@ -4,7 +4,16 @@
 //
 //   transport_bench [--events=1000000] [--event-bytes=400] [--batch-events=1024]
 //                   [--rate=10000] [--seconds=10] [--spool-sync=1] [--rx-sync=1] [--dir=/tmp]
-//                   [--phase=both|throughput|latency]
+//                   [--phase=both|throughput|latency] [--linger-us=1000]
+//                   [--rx-store=batch|event] [--producer=event|lines] [--runs=1]
+//
+// --rx-store=batch (default): the receiver's sink stores each batch as ONE value keyed
+// (origin, seq) in its own column family, in the same atomic write as the de-duplication mark
+// (what a relay or a raw archive does; splitting into event classes is the correlator's job).
+// --rx-store=event: one Put per event, keyed (origin, seq, index) (the old sink).
+// --producer=lines: the producer hands blocks of 64 events to Sender::SendLines (what the
+// sensor's upstream sink does); event: one Send() per event.
+// --runs=N repeats the chosen phases N times (fresh databases each time).
 //
 // Phase 1 (throughput): one producer thread sends --events as fast as Send() accepts them;
 // reports events/s from the first Send() to the last ack, and the CPU time of the process.
@@ -17,6 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -43,6 +53,10 @@ struct Flags {
   bool rx_sync = true;
   std::string dir;
   std::string phase = "both";  // throughput | latency | both
+  int64_t linger_us = 1000;
+  bool rx_store_batch = true;
+  bool producer_lines = false;
+  int runs = 1;
 };
 
 bool ParseFlag(const char* arg, const char* name, std::string* out) {
@@ -57,6 +71,12 @@ double CpuSeconds() {
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// The 1-minute load average: the machine is shared, so every figure is printed with it.
+double LoadAvg() {
+  double l[3] = {0, 0, 0};
+  return getloadavg(l, 3) >= 1 ? l[0] : -1;
 }
 
 // An EVE-like alert padded to `bytes` (without the newline).
@@ -97,8 +117,15 @@ int Setup(const Flags& f, const std::string& base, Rig* rig, Logger& log) {
   ro.allow_list = allow;
   ro.durability = f.rx_sync ? storage::Durability::kSync : storage::Durability::kBuffered;
   storage::ColumnFamily cf = rig->events;
-  // The sink does what the correlator will: one Put per event, keyed [origin][seq][index].
-  auto sink = [cf](const ReceivedBatch& b, storage::WriteBatch& wb) -> Status {
+  // One value per batch, keyed [origin][0][seq]: one memtable insert per batch.
+  auto batch_sink = [cf, key = std::string()](const ReceivedBatch& b, storage::WriteBatch& wb) mutable -> Status {
+    key.assign(b.origin);
+    key.push_back('\0');
+    storage::PutU64BE(&key, b.seq);
+    return wb.Put(cf, key, b.payload);
+  };
+  // One Put per event, keyed [origin][0][seq][index] (the old sink).
+  auto event_sink = [cf](const ReceivedBatch& b, storage::WriteBatch& wb) -> Status {
     std::string key;
     uint32_t idx = 0;
     size_t start = 0;
@@ -113,7 +140,8 @@ int Setup(const Flags& f, const std::string& base, Rig* rig, Logger& log) {
     }
     return Ok();
   };
-  auto rx = Receiver::Start(*rig->rx_db, ro, sink, &log);
+  BatchSink sink = f.rx_store_batch ? BatchSink(batch_sink) : BatchSink(event_sink);
+  auto rx = Receiver::Start(*rig->rx_db, ro, std::move(sink), &log);
   if (!rx) {
     std::fprintf(stderr, "receiver: %s\n", rx.error().message.c_str());
     return 1;
@@ -126,6 +154,7 @@ int Setup(const Flags& f, const std::string& base, Rig* rig, Logger& log) {
   so.server_public_key = server.public_z85;
   so.client_keys = client;
   so.batch_max_events = f.batch_events;
+  so.linger_ns = f.linger_us * 1000;
   so.spool.append_durability = f.spool_sync ? storage::Durability::kSync : storage::Durability::kBuffered;
   auto tx = Sender::Start(*rig->tx_db, so, &log);
   if (!tx) {
@@ -142,10 +171,20 @@ int Throughput(const Flags& f, Logger& log) {
   if (Setup(f, dir.path(), &rig, log) != 0) return 1;
   std::vector<std::string> pool;
   for (int i = 0; i < 64; ++i) pool.push_back(MakeEvent(static_cast<uint64_t>(i), f.event_bytes));
+  std::string block;  // --producer=lines: the pool as one block of lines
+  for (const auto& e : pool) block.append(e).push_back('\n');
   const double cpu0 = CpuSeconds();
   const int64_t t0 = MonotonicNanos();
-  for (uint64_t i = 0; i < f.events; ++i) {
-    if (!rig.tx->Send(pool[i % pool.size()]).ok()) return 1;
+  if (f.producer_lines) {
+    for (uint64_t i = 0; i < f.events; i += pool.size()) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(pool.size(), f.events - i));
+      const std::string_view part(block.data(), n * (f.event_bytes + 1));
+      if (rig.tx->SendLines(part, true).accepted != n) return 1;
+    }
+  } else {
+    for (uint64_t i = 0; i < f.events; ++i) {
+      if (!rig.tx->Send(pool[i % pool.size()]).ok()) return 1;
+    }
   }
   if (Status s = rig.tx->Drain(std::chrono::minutes(10)); !s) {
     std::fprintf(stderr, "drain: %s\n", s.error().message.c_str());
@@ -155,11 +194,11 @@ int Throughput(const Flags& f, Logger& log) {
   const double cpu = CpuSeconds() - cpu0;
   const double bytes = static_cast<double>(f.events) * static_cast<double>(f.event_bytes + 1);
   std::printf("throughput: %llu events of %zu bytes in %.2f s = %.0f events/s (%.1f MB/s); "
-              "process CPU %.2f s (%.2f cores); batches %llu, receiver commits %llu\n",
+              "process CPU %.2f s (%.2f cores); batches %llu, receiver commits %llu; load avg %.2f\n",
               static_cast<unsigned long long>(f.events), f.event_bytes, secs, static_cast<double>(f.events) / secs,
               bytes / secs / 1e6, cpu, cpu / secs,
               static_cast<unsigned long long>(rig.tx->counters().Total("transport.tx.batches_spooled")),
-              static_cast<unsigned long long>(rig.rx->counters().Total("transport.rx.commits")));
+              static_cast<unsigned long long>(rig.rx->counters().Total("transport.rx.commits")), LoadAvg());
   // Load-independent figure: CPU per event, and the rate two dedicated cores could sustain if
   // the work spread perfectly over them (an upper bound; fsync waits not included).
   const double us_per_event = cpu * 1e6 / static_cast<double>(f.events);
@@ -215,9 +254,9 @@ int Latency(const Flags& f, Logger& log) {
   std::sort(ms.begin(), ms.end());
   auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))]; };
   std::printf("latency at %llu events/s for %d s (%zu events acked): send->ack p50 %.2f ms, p90 %.2f ms, "
-              "p99 %.2f ms, max %.2f ms\n",
+              "p99 %.2f ms, max %.2f ms; load avg %.2f\n",
               static_cast<unsigned long long>(f.rate), f.seconds, ms.size(), pct(0.50), pct(0.90), pct(0.99),
-              ms.back());
+              ms.back(), LoadAvg());
   return ms.size() == n ? 0 : 1;
 }
 
@@ -236,16 +275,28 @@ int main(int argc, char** argv) {
     else if (ParseFlag(argv[i], "--rx-sync", &v)) f.rx_sync = v != "0";
     else if (ParseFlag(argv[i], "--dir", &v)) setenv("TMPDIR", v.c_str(), 1);
     else if (ParseFlag(argv[i], "--phase", &v)) f.phase = v;
+    else if (ParseFlag(argv[i], "--linger-us", &v)) f.linger_us = std::stoll(v);
+    else if (ParseFlag(argv[i], "--rx-store", &v)) f.rx_store_batch = v != "event";
+    else if (ParseFlag(argv[i], "--producer", &v)) f.producer_lines = v == "lines";
+    else if (ParseFlag(argv[i], "--runs", &v)) f.runs = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s (see the comment at the top of transport_bench.cc)\n", argv[i]);
       return 2;
     }
   }
   Logger log(LogLevel::kWarning);
-  std::printf("transport_bench: CURVE on, spool sync %d, receiver sync %d, batch %zu events\n", f.spool_sync,
-              f.rx_sync, f.batch_events);
-  if (f.phase != "latency") {
-    if (int rc = Throughput(f, log); rc != 0) return rc;
+  std::printf("transport_bench: CURVE on, spool sync %d, receiver sync %d, batch %zu events, linger %lld us, "
+              "receiver stores %s, producer %s\n",
+              f.spool_sync, f.rx_sync, f.batch_events, static_cast<long long>(f.linger_us),
+              f.rx_store_batch ? "one value per batch" : "one value per event",
+              f.producer_lines ? "SendLines(64 events)" : "Send()");
+  for (int run = 0; run < f.runs; ++run) {
+    if (f.phase != "latency") {
+      if (int rc = Throughput(f, log); rc != 0) return rc;
+    }
+    if (f.phase != "throughput") {
+      if (int rc = Latency(f, log); rc != 0) return rc;
+    }
   }
-  return f.phase == "throughput" ? 0 : Latency(f, log);
+  return 0;
 }

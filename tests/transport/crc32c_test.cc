@@ -30,5 +30,18 @@ TEST(Crc32c, HardwareAndPortableAgreeAndExtendComposes) {
   }
 }
 
+TEST(Crc32c, InterleavedLongBuffersAgreeWithThePortableTable) {
+  // Lengths around the three-way interleaving's 3 x 4096-byte rounds, and frame-sized ones.
+  std::mt19937 rng(7);
+  for (size_t len : {12287u, 12288u, 12289u, 12295u, 24576u, 24583u, 100000u, 409700u}) {
+    std::string s(len, '\0');
+    for (auto& c : s) c = static_cast<char>(rng());
+    EXPECT_EQ(Crc32c(B(s)), Crc32cExtendPortable(0, B(s))) << len;
+    const std::string head = s.substr(0, 5000);
+    EXPECT_EQ(Crc32cExtend(Crc32c(B(head)), B(s.substr(5000))), Crc32cExtendPortable(0, B(s))) << len;
+  }
+  EXPECT_EQ(Crc32c(B(std::string(3 * 4096, '\0'))), Crc32cExtendPortable(0, B(std::string(3 * 4096, '\0'))));
+}
+
 }  // namespace
 }  // namespace vigil::transport
