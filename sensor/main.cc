@@ -2,11 +2,18 @@
 // runs them through the packet path (decode, defrag, flows, TCP reassembly) and writes EVE JSON
 // events to LOGDIR/eve.json, with a command line familiar to Suricata users:
 //
-//   vigil-sensor [-c CONFIG] (-r PCAP... | -i IFACE) [-l LOGDIR] [-k none] [--set key=value]...
-//                [--runmode single|workers] [--threads N] [-T] [--sensor-id ID] [--province P]
+//   vigil-sensor [-c CONFIG] (-r PCAP... | -i IFACE) [-l LOGDIR] [-S RULES]... [-s RULES]...
+//                [-k none] [--set key=value]... [--runmode single|workers] [--threads N] [-T]
+//                [--sensor-id ID] [--province P]
 //
-// Everything below the command line lives in sensor/pipeline (Pipeline, SensorConfig); this file
-// only parses arguments, loads the config, opens the EVE file, handles signals (SIGINT/SIGTERM
+// -S loads only the given rule files (the config's rule-files are ignored), -s adds files to
+// them. A rule that fails to parse or is unsupported is skipped and counted (the load summary
+// goes to stderr); a rule file that does not exist is an error (exit 1). -T loads and compiles
+// the rules too.
+//
+// Everything below the command line lives in sensor/pipeline (Pipeline, SensorConfig) and
+// sensor/inspect (rules, app-layer, detection); this file only parses arguments, loads the
+// config and the rules, opens the EVE file, handles signals (SIGINT/SIGTERM
 // stop the run cleanly: queued packets are processed, flows end as "shutdown", events are
 // flushed; a second signal exits at once) and prints progress and the summary.
 #include <pthread.h>
@@ -29,7 +36,10 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "sensor/inspect/inspect_context.h"
+#include "sensor/inspect/inspect_plugin.h"
 #include "sensor/output/eve_file.h"
+#include "sensor/output/upstream_sink.h"
 #include "sensor/pipeline/pipeline.h"
 #include "sensor/pipeline/sensor_config.h"
 
@@ -51,11 +61,17 @@ struct Args {
   std::string log_dir = ".";
   std::string checksum;  // -k: "none" or "all"
   std::vector<std::string> sets;
+  std::vector<std::string> rules_only;  // -S
+  std::vector<std::string> rules_add;   // -s
   std::string runmode;
   int threads = -1;
   bool test_config = false;
   std::string sensor_id;
   std::string province;
+  std::string upstream;             // --upstream tcp://host:port
+  std::string upstream_key;         // our CURVE key pair file
+  std::string upstream_server_key;  // the correlator's public key file
+  std::string spool_dir;
   bool progress = false;
   bool quiet = false;
 };
@@ -88,6 +104,15 @@ std::vector<std::string> Overrides(const Args& a) {
   if (a.threads >= 0) sets.push_back("threads=" + std::to_string(a.threads));
   if (!a.sensor_id.empty()) sets.push_back("sensor-id=" + a.sensor_id);
   if (!a.province.empty()) sets.push_back("province=" + a.province);
+  if (!a.upstream.empty()) {
+    sets.push_back("upstream.enabled=yes");
+    sets.push_back("upstream.upstream=" + a.upstream);
+  }
+  if (!a.upstream_key.empty()) sets.push_back("upstream.curve.secret-key-file=" + a.upstream_key);
+  if (!a.upstream_server_key.empty()) {
+    sets.push_back("upstream.curve.server-public-key-file=" + a.upstream_server_key);
+  }
+  if (!a.spool_dir.empty()) sets.push_back("upstream.spool.dir=" + a.spool_dir);
   return sets;
 }
 
@@ -140,7 +165,10 @@ class SignalThread {
 };
 
 int Run(const Args& a) {
-  const ConfigSchema schema = vigil::sensor::SensorConfigSchema();
+  ConfigSchema schema = vigil::sensor::SensorConfigSchema();
+  vigil::sensor::DeclareUpstreamSinkConfig(schema, "upstream");
+  schema.Bool("upstream.enabled", false,
+              "send events to a correlator through the transport (--upstream sets it)");
   auto cfg = LoadConfig(a, schema);
   if (!cfg) {
     fmt::print(stderr, "vigil-sensor: config: {}\n", cfg.error().message);
@@ -169,6 +197,21 @@ int Run(const Args& a) {
       fmt::print(stderr, "vigil-sensor: config: {}\n", st.error().message);
       return kExitError;
     }
+  }
+  // Rules, classification and thresholds: loaded and compiled before anything runs.
+  vigil::sensor::RuleSources sources;
+  sources.replace = !a.rules_only.empty();
+  sources.files = sources.replace ? a.rules_only : a.rules_add;
+  if (sources.replace) {
+    sources.files.insert(sources.files.end(), a.rules_add.begin(), a.rules_add.end());
+  }
+  auto inspect = vigil::sensor::LoadInspectContext(config, sources);
+  if (!inspect) {
+    fmt::print(stderr, "vigil-sensor: {}\n", inspect.error().message);
+    return kExitError;
+  }
+  fmt::print(stderr, "{}", (*inspect)->load_report);  // always: the runner reads it
+  if (a.test_config) {
     fmt::print("vigil-sensor: configuration {} is valid\n",
                a.config_path.empty() ? "(defaults)" : a.config_path);
     return kExitOk;
@@ -197,11 +240,27 @@ int Run(const Args& a) {
   } else {
     sink = std::make_unique<vigil::sensor::NullSink>();
   }
+  // Upstream output (upstream.upstream set): events also go to the correlator through the
+  // transport, spooled first; what is not acknowledged at exit stays in the spool for next time.
+  std::unique_ptr<vigil::sensor::UpstreamSink> upstream;
+  std::unique_ptr<vigil::sensor::TeeSink> tee;
+  if (auto enabled = cfg->GetBool("upstream.enabled"); enabled && *enabled) {
+    auto up = vigil::sensor::UpstreamSinkFromConfig(*cfg, "upstream", &log);
+    if (!up) {
+      fmt::print(stderr, "vigil-sensor: upstream: {}\n", up.error().message);
+      return kExitError;
+    }
+    upstream = std::move(*up);
+    tee = std::make_unique<vigil::sensor::TeeSink>(
+        std::vector<vigil::sensor::EventSink*>{sink.get(), upstream.get()});
+  }
+  vigil::sensor::EventSink& out = tee ? static_cast<vigil::sensor::EventSink&>(*tee) : *sink;
 
   SignalThread signals;  // before any thread exists, so all inherit the blocked mask
   std::atomic<Pipeline*> pipe{nullptr};
   vigil::sensor::PipelineOptions options;
   options.log = &log;
+  options.plugins = vigil::sensor::MakeInspectPluginFactory(*inspect);
   const bool show_progress =
       config.capture.interface.empty() && !a.quiet && (a.progress || isatty(STDERR_FILENO) == 1);
   const int64_t start = vigil::MonotonicNanos();
@@ -220,7 +279,7 @@ int Run(const Args& a) {
       if (done >= total) std::fputc('\n', stderr);
     };
   }
-  auto created = Pipeline::Create(config, *sink, options);
+  auto created = Pipeline::Create(config, out, options);
   if (!created) {
     fmt::print(stderr, "vigil-sensor: {}\n", created.error().message);
     return kExitError;
@@ -232,15 +291,27 @@ int Run(const Args& a) {
              config.capture.is_live() ? "live capture on " + config.capture.interface
                                       : std::to_string(config.capture.inputs.size()) + " input(s)",
              vigil::sensor::RunModeName(config.runmode), config.workers,
-             config.workers == 1 ? "" : "s", sink->Describe());
+             config.workers == 1 ? "" : "s", out.Describe());
   auto summary = pipeline.Run();
   if (!summary) {
     fmt::print(stderr, "vigil-sensor: {}\n", summary.error().message);
     return kExitError;
   }
-  if (auto st = sink->Flush(); !st) {
+  if (auto st = out.Flush(); !st) {
     fmt::print(stderr, "vigil-sensor: {}\n", st.error().message);
     return kExitError;
+  }
+  if (upstream) {
+    // Give the correlator a moment to acknowledge; the spool keeps whatever it does not.
+    if (auto st = upstream->Drain(std::chrono::seconds(10)); !st) {
+      log.Warning("sensor", "upstream: {} (unacknowledged events stay in the spool)",
+                  st.error().message);
+    }
+    const auto us = upstream->Stats();
+    if (us.lines_dropped + us.lines_refused > 0) {
+      log.Warning("sensor", "upstream: {} events dropped, {} refused", us.lines_dropped,
+                  us.lines_refused);
+    }
   }
   if (!a.quiet) fmt::print("{}", summary->Format());
   // Files that failed inside a directory were reported (log and summary); the run itself succeeded.
@@ -261,6 +332,12 @@ int main(int argc, char** argv) {
   auto* i = app.add_option("-i", a.interface, "interface to capture from (live; needs root)");
   r->excludes(i);
   app.add_option("-l", a.log_dir, "directory for eve.json (default: current directory)");
+  app.add_option("-S", a.rules_only, "load only this rule file (repeatable; ignores rule-files)")
+      ->expected(1)
+      ->take_all();
+  app.add_option("-s", a.rules_add, "load this rule file too (repeatable; adds to rule-files)")
+      ->expected(1)
+      ->take_all();
   app.add_option("-k", a.checksum, "checksum validation: all (default) or none")
       ->check(CLI::IsMember({"all", "none"}));
   app.add_option("--set", a.sets, "override a config key: --set stream.midstream=true")
@@ -273,6 +350,11 @@ int main(int argc, char** argv) {
   app.add_flag("-T", a.test_config, "test the configuration and exit (0: valid, 1: invalid)");
   app.add_option("--sensor-id", a.sensor_id, "sensor name written in every event");
   app.add_option("--province", a.province, "province written in every event");
+  app.add_option("--upstream", a.upstream,
+                 "also send events to a correlator: tcp://host:port (CURVE; see upstream.* keys)");
+  app.add_option("--upstream-key", a.upstream_key, "this sensor's CURVE key pair file (vigil keys generate)");
+  app.add_option("--upstream-server-key", a.upstream_server_key, "the correlator's public key file");
+  app.add_option("--spool", a.spool_dir, "spool directory for the upstream output (RocksDB)");
   app.add_flag("--progress", a.progress, "show offline progress even when stderr is not a TTY");
   app.add_flag("-q,--quiet", a.quiet, "no progress and no summary");
   app.footer(
@@ -280,6 +362,7 @@ int main(int argc, char** argv) {
       "  vigil-sensor -r capture.pcap -l /tmp/out\n"
       "  vigil-sensor -c sensor/vigil-sensor.yaml -i eth0 -l /var/log/vigil --threads 4\n"
       "  vigil-sensor -r dir/ -k none --set stream.midstream=true --runmode single\n"
+      "  vigil-sensor -r capture.pcap -l /tmp/out -S local.rules --runmode single\n"
       "Config keys are listed with their defaults in sensor/vigil-sensor.yaml.");
   try {
     app.parse(argc, argv);

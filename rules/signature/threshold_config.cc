@@ -54,6 +54,9 @@ Result<ThresholdEntry> ParseEntry(std::string_view kind_word, std::string_view r
     } else if (name == "type" && !is_suppress && !is_rate) {
       VIGIL_CHECK_OK(once(have_type));
       VIGIL_TRY(e.limits.type, ParseThresholdType(arg));
+      if (e.limits.type == ThresholdType::kBackoff) {
+        return Error(ErrorCode::kParse, "type backoff is only valid in a rule's threshold keyword");
+      }
     } else if (name == "track") {
       VIGIL_CHECK_OK(once(have_track));
       VIGIL_TRY(TrackBy t, ParseTrackBy(arg));

@@ -13,6 +13,7 @@ Result<ThresholdOption> ParseFields(std::string_view value, bool detection_filte
   ThresholdOption t;
   if (detection_filter) t.type = ThresholdType::kDetectionFilter;
   bool have_type = false, have_track = false, have_count = false, have_seconds = false;
+  bool have_multiplier = false;
   for (std::string_view field : SplitTrim(value, ',')) {
     size_t sp = 0;
     while (sp < field.size() && !IsSpace(field[sp])) ++sp;
@@ -33,9 +34,6 @@ Result<ThresholdOption> ParseFields(std::string_view value, bool detection_filte
       if (t.track == TrackBy::kEither) {
         return Error(ErrorCode::kParse, std::string(kw) + ": by_either is only valid in suppress");
       }
-      if (t.track == TrackBy::kFlow && !detection_filter) {
-        return Error(ErrorCode::kParse, "threshold: by_flow is only valid in detection_filter");
-      }
     } else if (name == "count") {
       VIGIL_CHECK_OK(dup(have_count));
       VIGIL_TRY(uint64_t n, ParseUnsigned(arg, 0xffffffffu));
@@ -44,6 +42,11 @@ Result<ThresholdOption> ParseFields(std::string_view value, bool detection_filte
       VIGIL_CHECK_OK(dup(have_seconds));
       VIGIL_TRY(uint64_t n, ParseUnsigned(arg, 0xffffffffu));
       t.seconds = static_cast<uint32_t>(n);
+    } else if (name == "multiplier" && !detection_filter) {
+      VIGIL_CHECK_OK(dup(have_multiplier));
+      VIGIL_TRY(uint64_t n, ParseUnsigned(arg, 0xffffffffu));
+      if (n < 2) return Error(ErrorCode::kParse, "threshold: multiplier must be at least 2");
+      t.multiplier = static_cast<uint32_t>(n);
     } else if (name == "unique_on") {
       // Suricata 8's distinct counting: valid, but not implemented here.
       return Error(ErrorCode::kUnsupported, "unsupported " + std::string(kw) + " field 'unique_on'");
@@ -51,6 +54,14 @@ Result<ThresholdOption> ParseFields(std::string_view value, bool detection_filte
       return Error(ErrorCode::kParse, std::string(kw) + ": unknown field '" + std::string(field) + "'");
     }
   }
+  if (t.type == ThresholdType::kBackoff) {
+    if (!have_track || !have_count || !have_multiplier || have_seconds) {
+      return Error(ErrorCode::kParse, "threshold: type backoff needs track, count and multiplier (no seconds)");
+    }
+    if (t.count == 0) return Error(ErrorCode::kParse, std::string(kw) + ": count must be at least 1");
+    return t;
+  }
+  if (have_multiplier) return Error(ErrorCode::kParse, "threshold: multiplier is only valid with type backoff");
   if ((!detection_filter && !have_type) || !have_track || !have_count || !have_seconds) {
     return Error(ErrorCode::kParse, std::string(kw) + (detection_filter ? " needs track, count and seconds"
                                                                         : " needs type, track, count and seconds"));
@@ -65,7 +76,8 @@ Result<ThresholdType> ParseThresholdType(std::string_view w) {
   if (w == "limit") return ThresholdType::kLimit;
   if (w == "threshold") return ThresholdType::kThreshold;
   if (w == "both") return ThresholdType::kBoth;
-  return Error(ErrorCode::kParse, "unknown threshold type '" + std::string(w) + "' (limit, threshold, both)");
+  if (w == "backoff") return ThresholdType::kBackoff;
+  return Error(ErrorCode::kParse, "unknown threshold type '" + std::string(w) + "' (limit, threshold, both, backoff)");
 }
 
 Result<TrackBy> ParseTrackBy(std::string_view w) {
@@ -75,7 +87,7 @@ Result<TrackBy> ParseTrackBy(std::string_view w) {
   if (w == "by_both") return TrackBy::kBoth;
   if (w == "by_either") return TrackBy::kEither;
   if (w == "by_flow") return TrackBy::kFlow;
-  return Error(ErrorCode::kParse, "unknown track '" + std::string(w) + "' (by_src, by_dst, by_rule, by_both)");
+  return Error(ErrorCode::kParse, "unknown track '" + std::string(w) + "' (by_src, by_dst, by_rule, by_both, by_flow)");
 }
 
 const char* TrackByName(TrackBy t) {
@@ -96,6 +108,7 @@ const char* ThresholdTypeName(ThresholdType t) {
     case ThresholdType::kThreshold: return "threshold";
     case ThresholdType::kBoth: return "both";
     case ThresholdType::kDetectionFilter: return "detection_filter";
+    case ThresholdType::kBackoff: return "backoff";
   }
   return "?";
 }

@@ -60,7 +60,11 @@ Result<Transform> ParseTransform(std::string_view k, std::string_view value, boo
   }
   if (!has_value || Trim(value).empty()) return Error(ErrorCode::kParse, "'" + std::string(k) + "' needs a value");
   if (info->kind == TransformKind::kXor) {
-    // The key is hex digits in quotes: xor:"0d0ac8ff";
+    // The key is hex digits in quotes: xor:"0d0ac8ff"; Suricata 8's variable key
+    // (xor:offset 4,extract 4 0;) is valid but not implemented: the rule is skipped.
+    if (Trim(value).empty() || Trim(value)[0] != '"') {
+      return Error(ErrorCode::kUnsupported, "unsupported xor with a variable key (offset/extract)");
+    }
     std::string_view key = StripQuotes(value);
     if (key.empty() || key.size() % 2 != 0) return Error(ErrorCode::kParse, "xor key must be an even number of hex digits");
     VIGIL_TRY(t.argument, DecodeContentPattern("|" + std::string(key) + "|"));

@@ -4,8 +4,9 @@
 //   http.uri; url_decode; to_lowercase; content:"/admin";
 //   http.header; xor:"0d0ac8ff"; content:"...";
 //
-// A transform must follow a sticky buffer keyword directly (before the buffer's first content),
-// as in Suricata; the rule parser enforces that and records transforms in order on the buffer.
+// A transform must follow a sticky buffer keyword; the rule builder records transforms in order
+// on the buffer's list (a transform after payload keywords starts a new list with the longer
+// chain: rule_builder.h). sensor/detect/transform_chain.h applies them.
 #pragma once
 
 #include <string>

@@ -11,6 +11,8 @@ Status DetectConfig::Validate() const {
     return Error(ErrorCode::kInvalidArgument, "detect.stream_window_bytes must be <= 16 MiB");
   if (threshold_table_size == 0)
     return Error(ErrorCode::kInvalidArgument, "detect.threshold_table_size must be > 0");
+  if (xbits_table_size == 0)
+    return Error(ErrorCode::kInvalidArgument, "detect.xbits_table_size must be > 0");
   if (inspection_recursion_limit == 0)
     return Error(ErrorCode::kInvalidArgument, "detect.inspection_recursion_limit must be > 0");
   return Ok();

@@ -40,6 +40,9 @@ struct DetectConfig {
   // Threshold / detection_filter tracking entries per thread; when full, the oldest expired
   // entry is reused, else the new key is not tracked and the alert passes (counted).
   uint32_t threshold_table_size = 65536;
+  // xbits (host / host-pair bits) per thread; when full, expired bits are swept, else the new
+  // bit is not set (counted in detect.xbits_table_full).
+  uint32_t xbits_table_size = 65536;
   // Directory of the compiled-database cache (empty: no cache).
   std::string cache_dir;
   // Rule-profiling timing (two clock reads per rule check). Counts are always kept.

@@ -15,6 +15,8 @@ const CounterDef DetectCounters::kDefs[kCount] = {
     {"detect.threshold_table_full", "threshold keys not tracked because the table was full"},
     {"detect.scan_errors", "Hyperscan scan calls that failed"},
     {"detect.passed", "inspections stopped by a pass rule or a passed flow"},
+    {"detect.transforms", "transform chains applied to a buffer (once per inspection and chain)"},
+    {"detect.xbits_table_full", "xbits sets dropped because the per-thread xbits table was full"},
 };
 
 }  // namespace vigil::sensor

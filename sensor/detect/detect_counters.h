@@ -19,7 +19,7 @@ struct DetectCounters {
   enum : uint32_t {
     kAlerts, kAlertsSuppressed, kAlertQueueOverflow, kPrefilterHits, kRulesChecked,
     kPcreMatchLimit, kRecursionLimit, kInspections, kStreamDepthReached, kThresholdTableFull,
-    kScanErrors, kPassed, kCount
+    kScanErrors, kPassed, kTransforms, kXbitsTableFull, kCount
   };
   static const CounterDef kDefs[kCount];
   static Result<CounterGroup> Register(CounterRegistry& reg) { return reg.Register(kDefs); }

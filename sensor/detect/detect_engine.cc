@@ -6,6 +6,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "rules/signature/default_classifications.h"
 #include "sensor/detect/db_cache.h"
 
 namespace vigil::sensor {
@@ -50,6 +51,7 @@ bool IsRelative(const rules::PayloadMatch& m) {
   if (const auto* b = std::get_if<rules::ByteJumpMatch>(&m)) return b->common.relative;
   if (const auto* b = std::get_if<rules::ByteExtractMatch>(&m)) return b->common.relative;
   if (const auto* d = std::get_if<rules::IsDataAtMatch>(&m)) return d->relative;
+  if (const auto* b = std::get_if<rules::Base64DecodeMatch>(&m)) return b->relative;
   return false;
 }
 
@@ -69,17 +71,54 @@ int ActionRank(rules::Action a) {
   }
 }
 
+bool IsBitCheck(rules::FlowbitsCommand c) {
+  return c == rules::FlowbitsCommand::kIsSet || c == rules::FlowbitsCommand::kIsNotSet;
+}
+
 int FlowbitsRank(const Rule& r) {
   bool sets = false, checks = false;
   for (const auto& f : r.flowbits) {
     if (f.is_check()) checks = true;
     else if (f.command != rules::FlowbitsCommand::kNoAlert) sets = true;
   }
+  for (const auto& x : r.xbits) {
+    if (IsBitCheck(x.command)) checks = true;
+    else if (x.command != rules::FlowbitsCommand::kNoAlert) sets = true;
+  }
+  for (const auto& f : r.flowints) (f.is_check() ? checks : sets) = true;
   // Setters first so a bit set by one rule is visible to a checker in the same packet.
   if (sets && !checks) return 0;
   if (sets && checks) return 1;
   if (checks) return 2;
   return 3;
+}
+
+// Keywords the rule parser accepts but the engine cannot evaluate: the skip reason, or "".
+std::string UnsupportedReason(const Rule& r) {
+  for (const rules::XbitsOption& x : r.xbits)
+    if (x.track == rules::XbitsTrack::kTx) return "xbits track tx";
+  const rules::AppOptions& app = r.app;
+  if (!app.app_layer_events.empty()) return "app-layer-event (no app-layer events passed to detection)";
+  if (app.tls_version) return "tls.version (TLS state not passed to detection)";
+  if (!app.ssl_versions.empty()) return "ssl_version (TLS state not passed to detection)";
+  if (!app.ssl_states.empty()) return "ssl_state (TLS state not passed to detection)";
+  for (const rules::AppLayerProtocolOption& p : app.app_layer_protocols) {
+    if (!p.mode.empty() && p.mode != "final" && p.mode != "either")
+      return "app-layer-protocol mode '" + p.mode + "' (only the detected protocol is known)";
+  }
+  return {};
+}
+
+// A stable text key for a (buffer, transform list) pair.
+std::string ChainKey(const rules::BufferMatches& b) {
+  std::string k = std::to_string(static_cast<unsigned>(b.buffer));
+  for (const rules::Transform& t : b.transforms) {
+    k += '|';
+    k += std::to_string(static_cast<unsigned>(t.kind));
+    k += ':';
+    k += t.argument;
+  }
+  return k;
 }
 
 }  // namespace
@@ -93,7 +132,10 @@ std::string DetectStats::ToString() const {
     << " (" << database_bytes / 1024 << " KiB, " << patterns << " patterns)\n";
   o << "always-check rules: " << always_check_rules << " (" << always_check_entries
     << " group entries); address-indexed header-only rules: " << ip_only_rules << "\n";
-  o << "pcre: " << pcre_compiled << " compiled, " << pcre_jit << " JIT; flowbits: " << flowbits << "\n";
+  o << "pcre: " << pcre_compiled << " compiled, " << pcre_jit << " JIT; flowbits: " << flowbits
+    << ", xbits: " << xbits << ", flowints: " << flowints << "; transform chains: " << transform_chains
+    << "\n";
+  if (rate_filters_ignored) o << "threshold.config rate_filter entries ignored (IDS mode): " << rate_filters_ignored << "\n";
   o << "cache: " << cache_hits << " hits, " << cache_misses << " misses; build " << build_seconds << " s\n";
   o << "fast pattern lengths:";
   for (const auto& [len, n] : fast_pattern_lengths) o << " " << len << (len == 32 ? "+" : "") << ":" << n;
@@ -123,11 +165,29 @@ Result<std::unique_ptr<DetectEngine>> DetectEngine::Build(rules::RuleSet set, co
 
 Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
                              const rules::ThresholdConfig* thresholds) {
-  std::unordered_map<std::string, uint32_t> bit_ids;
-  auto intern = [&](const std::string& n) {
-    auto [it, added] = bit_ids.emplace(n, static_cast<uint32_t>(flowbit_names_.size()));
-    if (added) flowbit_names_.push_back(n);
-    return it->second;
+  if (classes == nullptr) {
+    default_classes_ = std::make_unique<rules::ClassificationConfig>(rules::DefaultClassifications());
+    classes = default_classes_.get();
+  }
+  struct Names {
+    std::unordered_map<std::string, uint32_t> ids;
+    std::vector<std::string>* names;
+    uint32_t operator()(const std::string& n) {
+      auto [it, added] = ids.emplace(n, static_cast<uint32_t>(names->size()));
+      if (added) names->push_back(n);
+      return it->second;
+    }
+  };
+  Names intern{{}, &flowbit_names_}, intern_xbit{{}, &xbit_names_}, intern_int{{}, &flowint_names_};
+  std::unordered_map<std::string, uint32_t> chain_ids;
+  auto intern_chain = [&](const rules::BufferMatches& b) -> Result<uint32_t> {
+    std::string key = ChainKey(b);
+    if (auto it = chain_ids.find(key); it != chain_ids.end()) return it->second;
+    VIGIL_TRY(TransformChain c, TransformChain::Compile(b.buffer, b.transforms));
+    chains_.push_back(std::move(c));
+    uint32_t id = static_cast<uint32_t>(chains_.size());
+    chain_ids.emplace(std::move(key), id);
+    return id;
   };
   std::vector<EngineRule> prepared;
   stats_.rules_in = set_->rules.size();
@@ -143,14 +203,7 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       skip("protocol '" + r.header.protocol + "'");
       continue;
     }
-    if (!r.xbits.empty()) { skip("xbits"); continue; }
-    if (!r.flowints.empty()) { skip("flowint"); continue; }
-    const rules::AppOptions& app = r.app;
-    if (!app.app_layer_protocols.empty() || !app.app_layer_events.empty() || app.tls_version ||
-        !app.ssl_versions.empty() || !app.ssl_states.empty() || !app.stream_sizes.empty()) {
-      skip("app-layer keyword (app-layer-protocol/event, tls/ssl state, stream_size)");
-      continue;
-    }
+    if (std::string why = UnsupportedReason(r); !why.empty()) { skip(why); continue; }
     if (r.byte_extract_vars.size() > kMaxByteExtractVars) { skip("too many byte_extract variables"); continue; }
     er.dirs = 3;
     if (r.flow) {
@@ -171,10 +224,14 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
     };
     std::string reason;
     for (const rules::BufferMatches& b : r.buffers) {
-      if (!b.transforms.empty()) { reason = "transform"; break; }
-      if (b.buffer == BufferId::kBase64Data) { reason = "base64_data"; break; }
       CompiledList cl;
       cl.buffer = b.buffer;
+      if (!b.transforms.empty()) {
+        if (b.buffer == BufferId::kBase64Data) { reason = "transform on base64_data"; break; }
+        auto chain = intern_chain(b);
+        if (!chain) { reason = "transform: " + chain.error().message; break; }
+        cl.chain = *chain;
+      }
       cl.src = &b;
       cl.pcre.assign(b.matches.size(), nullptr);
       cl.relative_next.assign(b.matches.size(), 0);
@@ -207,13 +264,10 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
           vs.store = name_slot(be->name);
         } else if (const auto* d = std::get_if<rules::IsDataAtMatch>(&m)) {
           vs.a = slot(d->position);
-        } else if (std::holds_alternative<rules::Base64DecodeMatch>(m)) {
-          reason = "base64_decode";
-          break;
         }
       }
       if (!reason.empty()) break;
-      if (b.buffer == BufferId::kPacket) er.has_pkt_data = true;
+      if (b.buffer == BufferId::kPacket && cl.chain == 0) er.has_pkt_data = true;
       er.lists.push_back(std::move(cl));
     }
     if (!reason.empty()) { skip(reason); continue; }
@@ -223,8 +277,18 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       for (const std::string& n : f.names) op.ids.push_back(intern(n));
       (f.is_check() ? er.flowbit_checks : er.flowbit_actions).push_back(std::move(op));
     }
+    for (const rules::XbitsOption& x : r.xbits) {
+      if (x.command == rules::FlowbitsCommand::kNoAlert) continue;
+      XbitOp op{x.command, intern_xbit(x.name), x.track, x.expire_seconds};
+      (IsBitCheck(x.command) ? er.xbit_checks : er.xbit_actions).push_back(op);
+    }
+    for (const rules::FlowintOption& f : r.flowints) {
+      FlowintStep st{f.op, intern_int(f.name), f.value, -1};
+      if (!f.value_var.empty()) st.value_id = intern_int(f.value_var);
+      (f.is_check() ? er.flowint_checks : er.flowint_actions).push_back(st);
+    }
     er.fast_pattern = ChooseFastPattern(r, cfg_.min_preferred_fast_pattern);
-    if (classes && !r.meta.classtype.empty()) {
+    if (!r.meta.classtype.empty()) {
       if (const rules::Classification* c = classes->Find(r.meta.classtype)) {
         er.severity = c->priority;
         er.category = c->description;
@@ -247,7 +311,14 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
     }
     prepared.push_back(std::move(er));
   }
+  if (thresholds) {
+    for (const rules::ThresholdEntry& t : thresholds->entries())
+      if (t.kind == rules::ThresholdEntryKind::kRateFilter) ++stats_.rate_filters_ignored;
+  }
   stats_.flowbits = flowbit_names_.size();
+  stats_.xbits = xbit_names_.size();
+  stats_.flowints = flowint_names_.size();
+  stats_.transform_chains = chains_.size();
   std::vector<size_t> order(prepared.size());
   std::iota(order.begin(), order.end(), 0);
   auto key = [&](size_t i) {
@@ -275,7 +346,7 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
     std::map<std::pair<std::string, bool>, uint32_t> index;
     std::vector<std::vector<uint32_t>> rules;
   };
-  std::map<BufferId, Lits> per_buffer;
+  std::map<std::pair<BufferId, uint32_t>, Lits> per_buffer;  // (buffer, transform chain)
   for (uint32_t ri : ids) {
     const EngineRule& er = rules_[ri];
     if (!er.fast_pattern) {
@@ -291,7 +362,7 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
       }
       continue;
     }
-    Lits& l = per_buffer[er.fast_pattern->buffer];
+    Lits& l = per_buffer[{er.fast_pattern->buffer, er.lists[er.fast_pattern->list].chain}];
     auto [it, added] = l.index.emplace(std::make_pair(er.fast_pattern->bytes, er.fast_pattern->nocase),
                                        static_cast<uint32_t>(l.lits.size()));
     if (added) {
@@ -301,9 +372,10 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
     l.rules[it->second].push_back(ri);
   }
   DbCache cache(cfg_.cache_dir);
-  for (auto& [buffer, l] : per_buffer) {
+  for (auto& [view, l] : per_buffer) {
     RuleGroup::BufferDb bdb;
-    bdb.buffer = buffer;
+    bdb.buffer = view.first;
+    bdb.chain = view.second;
     std::string key = cache.enabled() ? DbCache::Key(l.lits) : std::string();
     bool loaded = false;
     if (cache.enabled()) {

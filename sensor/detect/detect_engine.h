@@ -36,6 +36,7 @@
 #include "sensor/detect/ip_only_index.h"
 #include "sensor/detect/payload_inspector.h"
 #include "sensor/detect/pcre_program.h"
+#include "sensor/detect/transform_chain.h"
 
 namespace vigil::sensor {
 
@@ -48,6 +49,21 @@ struct FlowbitOp {
   std::vector<uint32_t> ids;
 };
 
+struct XbitOp {
+  rules::FlowbitsCommand command = rules::FlowbitsCommand::kSet;
+  uint32_t id = 0;
+  rules::XbitsTrack track = rules::XbitsTrack::kIpSrc;
+  uint32_t expire_seconds = 0;
+};
+
+// flowint: a check (compare / isset / isnotset) or a change (+ - =) of a flow integer.
+struct FlowintStep {
+  rules::FlowintOp op = rules::FlowintOp::kIsSet;
+  uint32_t id = 0;
+  uint32_t value = 0;
+  int64_t value_id = -1;  // compare / assign with another flowint instead of `value`
+};
+
 // One rule, prepared.
 struct EngineRule {
   const rules::Rule* rule = nullptr;
@@ -58,6 +74,8 @@ struct EngineRule {
   bool only_stream = false, no_stream = false;
   std::vector<CompiledList> lists;
   std::vector<FlowbitOp> flowbit_checks, flowbit_actions;
+  std::vector<XbitOp> xbit_checks, xbit_actions;
+  std::vector<FlowintStep> flowint_checks, flowint_actions;
   std::optional<FastPattern> fast_pattern;
   uint8_t severity = 3;
   std::string_view category;
@@ -69,6 +87,7 @@ struct EngineRule {
 struct RuleGroup {
   struct BufferDb {
     rules::BufferId buffer = rules::BufferId::kPacket;
+    uint32_t chain = 0;  // 0: the buffer as is; k: DetectEngine::chains()[k - 1] applied to it
     HsDatabase db;
     // Hyperscan id → rules sharing that literal: rule_ids[first[id] .. first[id + 1]).
     std::vector<uint32_t> first;
@@ -94,7 +113,11 @@ struct DetectStats {
   size_t always_check_entries = 0;
   size_t ip_only_rules = 0;      // distinct header-only rules prefiltered by address
   size_t pcre_compiled = 0, pcre_jit = 0;
-  size_t flowbits = 0;
+  size_t flowbits = 0, xbits = 0, flowints = 0;
+  size_t transform_chains = 0;  // distinct (buffer, transform list) pairs
+  // threshold.config rate_filter entries: they change a rule's action in IPS mode; this IDS
+  // engine leaves alerts unchanged, so they are counted here rather than silently dropped.
+  size_t rate_filters_ignored = 0;
   std::map<size_t, size_t> fast_pattern_lengths;  // length (capped at 32) → rules
   size_t cache_hits = 0, cache_misses = 0;
   double build_seconds = 0;
@@ -104,16 +127,22 @@ struct DetectStats {
 class DetectEngine {
  public:
   // Compiles `set`; rules using keywords the engine cannot evaluate are skipped and counted by
-  // reason in stats(). `classes` and `thresholds` may be null.
+  // reason in stats(). `thresholds` may be null; null `classes` means Suricata's default
+  // classification set (rules::DefaultClassifications()).
   static Result<std::unique_ptr<DetectEngine>> Build(rules::RuleSet set, const DetectConfig& cfg,
                                                      const rules::ClassificationConfig* classes,
                                                      const rules::ThresholdConfig* thresholds);
 
   const DetectConfig& config() const { return cfg_; }
   const DetectStats& stats() const { return stats_; }
+  // The rule set the engine was built from (rules, files, the parser's summary and diagnostics).
+  const rules::RuleSet& rule_set() const { return *set_; }
   const std::vector<EngineRule>& rules() const { return rules_; }
   const std::vector<RuleGroup>& groups() const { return groups_; }
   uint32_t flowbit_count() const { return static_cast<uint32_t>(flowbit_names_.size()); }
+  uint32_t flowint_count() const { return static_cast<uint32_t>(flowint_names_.size()); }
+  // Transform chains; CompiledList::chain and BufferDb::chain k name chains()[k - 1].
+  const std::vector<TransformChain>& chains() const { return chains_; }
   // Flowbit id by name (tests, debugging); -1 when unknown.
   int64_t FlowbitId(std::string_view name) const;
 
@@ -136,13 +165,16 @@ class DetectEngine {
   std::unique_ptr<rules::RuleSet> set_;
   std::vector<EngineRule> rules_;  // in evaluation order (action, flowbits, priority, sid)
   std::vector<std::unique_ptr<PcreProgram>> pcres_;
-  std::vector<std::string> flowbit_names_;
+  std::vector<std::string> flowbit_names_, xbit_names_, flowint_names_;
+  std::vector<TransformChain> chains_;
   std::vector<RuleGroup> groups_;
   std::array<std::array<GroupSet, 2>, kTransports> sets_;
   HsScratch scratch_;
   DetectStats stats_;
   std::map<std::vector<uint32_t>, uint32_t> group_dedupe_;
   std::vector<uint8_t> placed_always_, placed_ip_only_;  // per rule, for stats
+  // Suricata's default classification.config, used when Build() is given none.
+  std::unique_ptr<rules::ClassificationConfig> default_classes_;
 };
 
 }  // namespace vigil::sensor

@@ -71,10 +71,30 @@ bool AppProtoMatches(std::string_view want, std::string_view have) {
   return want == "http" && have.starts_with("http");
 }
 
+// app-layer-protocol: as the header protocol, plus Suricata's aliases ("ssl" is "tls", "http1"
+// is "http"; "http" covers http1 and http2).
+bool AppLayerProtocolMatches(std::string_view want, std::string_view have) {
+  if (want == "ssl") want = "tls";
+  if (want == "http1") want = "http";
+  if (want == "http" && have == "http2") return true;
+  return AppProtoMatches(want, have);
+}
+
 std::string_view IdsActionName(rules::Action a) {
   // IDS mode: Suricata logs drop and reject matches as "allowed" (nothing is blocked).
   (void)a;
   return "allowed";
+}
+
+bool StreamSizeMatches(const rules::StreamSizeOption& o, const InspectInput& in) {
+  auto side = [&](int64_t bytes) { return bytes >= 0 && o.size.Matches(static_cast<uint64_t>(bytes)); };
+  switch (o.side) {
+    case rules::StreamSide::kServer: return side(in.server_stream_bytes);
+    case rules::StreamSide::kClient: return side(in.client_stream_bytes);
+    case rules::StreamSide::kBoth: return side(in.server_stream_bytes) && side(in.client_stream_bytes);
+    case rules::StreamSide::kEither: return side(in.server_stream_bytes) || side(in.client_stream_bytes);
+  }
+  return false;
 }
 
 }  // namespace
@@ -86,12 +106,96 @@ DetectThread::DetectThread(const DetectEngine& engine, CounterBlock* block, Coun
       pcre_(engine.config().pcre_match_limit, engine.config().pcre_depth_limit),
       scratch_(&pcre_),
       thresholds_(engine.config().threshold_table_size),
+      xbits_(engine.config().xbits_table_size),
+      xf_(&pcre_),
+      xf_out_(engine.chains().size()),
+      xf_view_(engine.chains().size()),
+      xf_stamp_(engine.chains().size(), 0),
       profile_(engine.rules().size()) {
   auto s = engine.scratch_prototype().Clone();
   if (s) hs_ = std::move(*s);
   else ok_ = false;
   scratch_.recursion_limit = engine.config().inspection_recursion_limit;
   candidates_.reserve(engine.rules().size());
+}
+
+const std::span<const uint8_t>* DetectThread::View(BufferId buffer, uint32_t chain,
+                                                   const InspectInput& in) {
+  if (buffer == BufferId::kBase64Data) {
+    base64_view_ = std::span<const uint8_t>(scratch_.base64.data(), scratch_.base64_len);
+    return scratch_.base64_len ? &base64_view_ : nullptr;
+  }
+  const auto* raw = in.buffers->Get(buffer);
+  if (chain == 0 || raw == nullptr) return raw;
+  const size_t k = chain - 1;
+  if (xf_stamp_[k] != generation_) {
+    engine_.chains()[k].Apply(*raw, xf_, &xf_out_[k]);
+    xf_view_[k] = std::span<const uint8_t>(xf_out_[k].data(), xf_out_[k].size());
+    xf_stamp_[k] = generation_;
+    Count(DetectCounters::kTransforms);
+  }
+  return &xf_view_[k];
+}
+
+bool DetectThread::FlowintChecks(const EngineRule& er, const InspectInput& in) const {
+  for (const FlowintStep& st : er.flowint_checks) {
+    const bool set = in.flow && in.flow->IntIsSet(st.id);
+    if (st.op == rules::FlowintOp::kIsSet) { if (!set) return false; continue; }
+    if (st.op == rules::FlowintOp::kIsNotSet) { if (set) return false; continue; }
+    if (!set) return false;  // a comparison with an unset variable never matches
+    uint32_t want = st.value;
+    if (st.value_id >= 0) {
+      if (!in.flow->IntIsSet(static_cast<uint32_t>(st.value_id))) return false;
+      want = in.flow->Int(static_cast<uint32_t>(st.value_id));
+    }
+    const uint32_t v = in.flow->Int(st.id);
+    bool ok = false;
+    switch (st.op) {
+      case rules::FlowintOp::kEq: ok = v == want; break;
+      case rules::FlowintOp::kNe: ok = v != want; break;
+      case rules::FlowintOp::kLt: ok = v < want; break;
+      case rules::FlowintOp::kGt: ok = v > want; break;
+      case rules::FlowintOp::kLe: ok = v <= want; break;
+      case rules::FlowintOp::kGe: ok = v >= want; break;
+      default: break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void DetectThread::ApplyActions(const EngineRule& er, const InspectInput& in) {
+  const Packet& p = *in.packet;
+  for (const XbitOp& op : er.xbit_actions) {
+    const uint64_t before = xbits_.full();
+    xbits_.Apply(op.command, op.id, op.track, op.expire_seconds, p.src, p.dst, p.ts);
+    if (xbits_.full() != before) Count(DetectCounters::kXbitsTableFull);
+  }
+  if (!in.flow) return;
+  for (const FlowbitOp& op : er.flowbit_actions) {
+    for (uint32_t id : op.ids) {
+      switch (op.command) {
+        case rules::FlowbitsCommand::kSet: in.flow->Set(id, true); break;
+        case rules::FlowbitsCommand::kUnset: in.flow->Set(id, false); break;
+        case rules::FlowbitsCommand::kToggle: in.flow->Set(id, !in.flow->IsSet(id)); break;
+        default: break;
+      }
+    }
+  }
+  for (const FlowintStep& st : er.flowint_actions) {
+    uint32_t operand = st.value;
+    if (st.value_id >= 0) {
+      if (!in.flow->IntIsSet(static_cast<uint32_t>(st.value_id))) continue;  // as Suricata: no change
+      operand = in.flow->Int(static_cast<uint32_t>(st.value_id));
+    }
+    const uint32_t cur = in.flow->Int(st.id);  // 0 when unset
+    switch (st.op) {
+      case rules::FlowintOp::kAdd: in.flow->SetInt(st.id, cur + operand); break;
+      case rules::FlowintOp::kSub: in.flow->SetInt(st.id, cur >= operand ? cur - operand : 0); break;
+      case rules::FlowintOp::kAssign: in.flow->SetInt(st.id, operand); break;
+      default: break;
+    }
+  }
 }
 
 bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
@@ -126,11 +230,24 @@ bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
   }
   for (const FlowbitOp& op : er.flowbit_checks)
     if (!FlowbitCheck(op, in.flow)) return false;
+  for (const XbitOp& op : er.xbit_checks) {
+    bool set = xbits_.IsSet(op.id, op.track, p.src, p.dst, p.ts);
+    if (set != (op.command == rules::FlowbitsCommand::kIsSet)) return false;
+  }
+  if (!FlowintChecks(er, in)) return false;
+  for (const rules::AppLayerProtocolOption& ap : r.app.app_layer_protocols) {
+    // Unknown (not yet detected) protocol: neither the keyword nor its negation matches.
+    if (in.app_proto.empty()) return false;
+    if (AppLayerProtocolMatches(ap.protocol, in.app_proto) == ap.negated) return false;
+  }
+  for (const rules::StreamSizeOption& ss : r.app.stream_sizes)
+    if (!StreamSizeMatches(ss, in)) return false;
   scratch_.vars.fill(0);
+  scratch_.base64_len = 0;
   for (const CompiledList& l : er.lists) {
-    const auto* buf = in.buffers->Get(l.buffer);
+    const auto* buf = View(l.buffer, l.chain, in);
     if (!buf) return false;
-    scratch_.min_end = (in.kind == InspectKind::kStream && l.buffer == BufferId::kPacket)
+    scratch_.min_end = (in.kind == InspectKind::kStream && l.buffer == BufferId::kPacket && l.chain == 0)
                            ? static_cast<int64_t>(in.stream_new_offset)
                            : 0;
     bool ok = MatchList(l, *buf, scratch_);
@@ -159,11 +276,13 @@ bool DetectThread::AlertAllowed(uint32_t ri, const EngineRule& er, const Inspect
     }
   }
   const uint64_t full_before = thresholds_.full();
+  auto allow = [&](uint32_t id, const rules::ThresholdOption& t) {
+    if (t.track == rules::TrackBy::kFlow && in.flow) return RateAllow(in.flow->Rate(id), t, p.ts);
+    return thresholds_.Allow(id, t, p.src, p.dst, p.ts);
+  };
   bool allowed = true;
-  if (er.detection_filter && !thresholds_.Allow(ri * 2 + 1, *er.detection_filter, p.src, p.dst, p.ts))
-    allowed = false;
-  if (allowed && er.threshold && !thresholds_.Allow(ri * 2, *er.threshold, p.src, p.dst, p.ts))
-    allowed = false;
+  if (er.detection_filter && !allow(ri * 2 + 1, *er.detection_filter)) allowed = false;
+  if (allowed && er.threshold && !allow(ri * 2, *er.threshold)) allowed = false;
   if (thresholds_.full() != full_before) Count(DetectCounters::kThresholdTableFull, thresholds_.full() - full_before);
   return allowed;
 }
@@ -188,12 +307,13 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
   if (gids[1] == gids[0]) gids[1] = 0;
   candidates_.clear();
   const auto& groups = engine_.groups();
+  ++generation_;  // transformed buffers of the previous inspection are stale
   uint64_t hits = 0;
   for (uint32_t gid : gids) {
     if (gid == 0) continue;
     const RuleGroup& g = groups[gid - 1];
     for (const RuleGroup::BufferDb& db : g.dbs) {
-      const auto* buf = in.buffers->Get(db.buffer);
+      const auto* buf = View(db.buffer, db.chain, in);
       if (!buf || buf->empty()) continue;
       auto on_match = [&](unsigned id, unsigned long long) {
         for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
@@ -232,18 +352,7 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
     }
     if (!matched) continue;
     ++prof.matches;
-    if (in.flow) {
-      for (const FlowbitOp& op : er.flowbit_actions) {
-        for (uint32_t id : op.ids) {
-          switch (op.command) {
-            case rules::FlowbitsCommand::kSet: in.flow->Set(id, true); break;
-            case rules::FlowbitsCommand::kUnset: in.flow->Set(id, false); break;
-            case rules::FlowbitsCommand::kToggle: in.flow->Set(id, !in.flow->IsSet(id)); break;
-            default: break;
-          }
-        }
-      }
-    }
+    ApplyActions(er, in);
     const rules::Rule& r = *er.rule;
     if (r.header.action == rules::Action::kPass) {
       // Suricata: a matching pass rule ends inspection of the packet, and of the whole flow

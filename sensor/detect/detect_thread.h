@@ -6,7 +6,11 @@
 // buffer with the group's database for that buffer (the match callback only records rule
 // indices); add the group's always-check rules; sort and de-duplicate candidates (the engine's
 // rule order is evaluation order: pass first, then flowbit setters, then priority, then sid);
-// evaluate each fully; apply flowbits, pass, noalert, suppress and thresholds; queue alerts.
+// evaluate each fully; apply flowbits, xbits, flowints, pass, noalert, suppress and thresholds;
+// queue alerts. Transformed buffers (dotprefix, to_lowercase...) are computed on first use in
+// an inspection — by the prefilter scan or a candidate rule — and reused by every other rule and
+// database of that inspection (one output vector per chain, kept between inspections).
+// xbits live in a per-thread XbitsTable (see xbits_table.h for what that means).
 //
 //   DetectThread t(engine, block, ids);   // block/ids may be null/empty (local stats only)
 //   AlertQueue q;
@@ -22,6 +26,8 @@
 #include "sensor/detect/detect_engine.h"
 #include "sensor/detect/inspect_input.h"
 #include "sensor/detect/threshold_tracker.h"
+#include "sensor/detect/transform_chain.h"
+#include "sensor/detect/xbits_table.h"
 
 namespace vigil::sensor {
 
@@ -46,6 +52,11 @@ class DetectThread {
     if (block_ && ids_.size() > c) block_->Add(ids_[c], n);
   }
   bool AlertAllowed(uint32_t ri, const EngineRule& er, const InspectInput& in);
+  // The bytes of `buffer` after transform chain `chain` (0: none) for this inspection; null
+  // when the buffer is absent. kBase64Data is the current rule's base64_decode output.
+  const std::span<const uint8_t>* View(BufferId buffer, uint32_t chain, const InspectInput& in);
+  bool FlowintChecks(const EngineRule& er, const InspectInput& in) const;
+  void ApplyActions(const EngineRule& er, const InspectInput& in);
 
   const DetectEngine& engine_;
   CounterBlock* block_;
@@ -54,6 +65,14 @@ class DetectThread {
   PcreScratch pcre_;
   InspectScratch scratch_;
   ThresholdTracker thresholds_;
+  XbitsTable xbits_;
+  TransformScratch xf_;
+  // Per transform chain: output bytes, their view, and the inspection they belong to.
+  std::vector<std::vector<uint8_t>> xf_out_;
+  std::vector<std::span<const uint8_t>> xf_view_;
+  std::vector<uint64_t> xf_stamp_;
+  uint64_t generation_ = 0;
+  std::span<const uint8_t> base64_view_;
   std::vector<uint32_t> candidates_;
   std::vector<RuleProfile> profile_;
   uint64_t local_[DetectCounters::kCount] = {};

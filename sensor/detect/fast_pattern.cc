@@ -19,10 +19,31 @@ uint32_t RarityScore(std::string_view bytes, bool nocase) {
   return s;
 }
 
+namespace {
+
+bool Prefilterable(const rules::BufferMatches& b) { return b.buffer != rules::BufferId::kBase64Data; }
+
+// The content marked fast_pattern in a list a prefilter can scan, with its list index.
+const rules::ContentMatch* Explicit(const rules::Rule& rule, size_t* list) {
+  for (size_t i = 0; i < rule.buffers.size(); ++i) {
+    if (!Prefilterable(rule.buffers[i])) continue;
+    for (const rules::PayloadMatch& m : rule.buffers[i].matches) {
+      const auto* c = std::get_if<rules::ContentMatch>(&m);
+      if (c != nullptr && c->fast_pattern != rules::FastPatternMode::kAuto) {
+        *list = i;
+        return c;
+      }
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t min_preferred) {
-  rules::BufferId fb;
-  if (const rules::ContentMatch* c = rule.ExplicitFastPattern(&fb); c && !c->negated) {
-    FastPattern fp{fb, c->pattern, c->nocase, true};
+  size_t fl = 0;
+  if (const rules::ContentMatch* c = Explicit(rule, &fl); c && !c->negated) {
+    FastPattern fp{rule.buffers[fl].buffer, fl, c->pattern, c->nocase, true};
     if (c->fast_pattern == rules::FastPatternMode::kPartial &&
         c->fast_pattern_offset < c->pattern.size()) {
       fp.bytes = c->pattern.substr(c->fast_pattern_offset, c->fast_pattern_length);
@@ -30,24 +51,26 @@ std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t m
     if (!fp.bytes.empty()) return fp;
   }
   const rules::ContentMatch* best = nullptr;
-  rules::BufferId best_buf = rules::BufferId::kPacket;
+  size_t best_list = 0;
   bool best_long = false;
   uint32_t best_score = 0;
-  for (const rules::BufferMatches& b : rule.buffers) {
+  for (size_t li = 0; li < rule.buffers.size(); ++li) {
+    const rules::BufferMatches& b = rule.buffers[li];
+    if (!Prefilterable(b)) continue;
     b.ForEachContent([&](const rules::ContentMatch& c) {
       if (c.negated || c.pattern.empty()) return;
       bool is_long = c.pattern.size() >= min_preferred;
       uint32_t score = RarityScore(c.pattern, c.nocase);
       if (!best || (is_long && !best_long) || (is_long == best_long && score > best_score)) {
         best = &c;
-        best_buf = b.buffer;
+        best_list = li;
         best_long = is_long;
         best_score = score;
       }
     });
   }
   if (!best) return std::nullopt;
-  return FastPattern{best_buf, best->pattern, best->nocase, false};
+  return FastPattern{rule.buffers[best_list].buffer, best_list, best->pattern, best->nocase, false};
 }
 
 }  // namespace vigil::sensor

@@ -7,6 +7,9 @@
 // DetectConfig::min_preferred_fast_pattern bytes when the rule has one. Negated contents are
 // never fast patterns: their absence is what matches. A rule with no usable content has none
 // and is checked on every inspection of its group ("always check", counted in DetectStats).
+// Contents in base64_data are never chosen: that buffer exists only while a rule is evaluated
+// (base64_decode fills it), so no prefilter can scan it. Contents after transforms are chosen
+// like others; the engine scans the transformed buffer (FastPattern::list says which).
 //
 //   auto fp = ChooseFastPattern(rule, cfg.min_preferred_fast_pattern);
 //   if (fp) db_literals[fp->buffer].push_back({fp->bytes, fp->nocase, id});
@@ -23,6 +26,7 @@ namespace vigil::sensor {
 
 struct FastPattern {
   rules::BufferId buffer = rules::BufferId::kPacket;
+  size_t list = 0;  // index into Rule::buffers (a buffer + transform chain) holding the content
   std::string bytes;
   bool nocase = false;
   bool explicit_choice = false;

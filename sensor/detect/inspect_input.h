@@ -29,6 +29,7 @@
 #include "core/time.h"
 #include "rules/signature/sticky_buffer.h"
 #include "sensor/decode/packet.h"
+#include "sensor/detect/rate_state.h"
 
 namespace vigil::sensor {
 
@@ -68,11 +69,34 @@ class BufferSet {
   size_t count_ = 0;
 };
 
-// Detection state the pipeline keeps per flow (both directions): flowbits and the pass flag.
-// Flowbit names are interned to ids at load (DetectEngine::flowbit_count()).
+// Detection state the pipeline keeps per flow (both directions): flowbits, flowints, by_flow
+// threshold counts and the pass flag. Flowbit and flowint names are interned to ids at load (DetectEngine::
+// flowbit_count(), flowint_count()).
 struct FlowDetectState {
   std::vector<uint64_t> bits;  // sized on the first set
+  // flowint values by id; ints_set marks which are set. Sized on the first change.
+  std::vector<uint32_t> ints;
+  std::vector<uint8_t> ints_set;
+  // Threshold / detection_filter state of rules tracked by_flow: (threshold id, state).
+  std::vector<std::pair<uint32_t, RateState>> rates;
   bool pass = false;           // a pass rule matched with flow scope: no more alerts on this flow
+
+  bool IntIsSet(uint32_t id) const { return id < ints_set.size() && ints_set[id]; }
+  uint32_t Int(uint32_t id) const { return IntIsSet(id) ? ints[id] : 0; }
+  RateState& Rate(uint32_t id) {
+    for (auto& [k, st] : rates)
+      if (k == id) return st;
+    rates.emplace_back(id, RateState{});
+    return rates.back().second;
+  }
+  void SetInt(uint32_t id, uint32_t v) {
+    if (id >= ints.size()) {
+      ints.resize(id + 1, 0);
+      ints_set.resize(id + 1, 0);
+    }
+    ints[id] = v;
+    ints_set[id] = 1;
+  }
 
   bool IsSet(uint32_t id) const {
     size_t w = id / 64;
@@ -105,6 +129,11 @@ struct InspectInput {
   // kStream: bytes at the start of pkt_data already inspected in the previous chunk
   // (StreamView::new_offset). A stream match must end past them, so it is reported once.
   uint32_t stream_new_offset = 0;
+  // TCP stream sizes for `stream_size` (bytes sent so far by the client and by the server, as
+  // Suricata's next_seq - isn); -1 when the pipeline does not track them, and then stream_size
+  // rules do not match.
+  int64_t client_stream_bytes = -1;
+  int64_t server_stream_bytes = -1;
 };
 
 }  // namespace vigil::sensor

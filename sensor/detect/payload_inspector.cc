@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "sensor/detect/base64_decoder.h"
+
 namespace vigil::sensor {
 namespace {
 
@@ -199,6 +201,20 @@ bool DoIsDataAt(Ctx& c, size_t i, int64_t prev_end, const rules::IsDataAtMatch& 
   return present && Next(c, i, prev_end);
 }
 
+bool DoBase64Decode(Ctx& c, size_t i, int64_t prev_end, const rules::Base64DecodeMatch& m) {
+  const int64_t len = static_cast<int64_t>(c.buf.size());
+  int64_t start = m.relative ? std::min(prev_end, len) : 0;
+  if (m.offset != 0) {
+    if (start + static_cast<int64_t>(m.offset) >= len) return false;
+    start += m.offset;
+  }
+  size_t n = static_cast<size_t>(len - start);
+  if (m.bytes != 0 && m.bytes < n) n = m.bytes;
+  c.s.base64_len = Base64Decode(c.buf.subspan(static_cast<size_t>(start), n), Base64Mode::kRfc2045,
+                                std::span<uint8_t>(c.s.base64));
+  return c.s.base64_len > 0 && Next(c, i, prev_end);
+}
+
 bool Step(Ctx& c, size_t i, int64_t prev_end) {
   const auto& ms = c.list.src->matches;
   if (i >= ms.size()) return c.s.min_end == 0 || prev_end > c.s.min_end;
@@ -216,7 +232,8 @@ bool Step(Ctx& c, size_t i, int64_t prev_end) {
   if (const auto* m = std::get_if<rules::IsDataAtMatch>(&pm)) return DoIsDataAt(c, i, prev_end, *m);
   if (const auto* m = std::get_if<rules::BsizeMatch>(&pm))
     return m->size.Matches(c.buf.size()) && Next(c, i, prev_end);
-  return false;  // base64_decode: rejected at load; never reached
+  if (const auto* m = std::get_if<rules::Base64DecodeMatch>(&pm)) return DoBase64Decode(c, i, prev_end, *m);
+  return false;
 }
 
 }  // namespace

@@ -1,5 +1,10 @@
 // PayloadInspector: evaluates one buffer's payload keyword list (content, pcre, byte_test,
-// byte_jump, byte_extract, isdataat, bsize) with Suricata's semantics.
+// byte_jump, byte_extract, isdataat, bsize, base64_decode) with Suricata's semantics.
+//
+// base64_decode decodes (RFC 2045: characters outside the alphabet are skipped) `bytes` bytes
+// from `offset` (after the previous match when relative) into InspectScratch::base64, and fails
+// when nothing decodes; it does not move the previous match. The rule's base64_data list is
+// then matched against those bytes (DetectThread).
 //
 // Keywords are evaluated in rule order; each successful match moves the "previous match end"
 // that relative keywords (distance/within, pcre R, relative byte_*/isdataat) measure from.
@@ -24,10 +29,13 @@
 namespace vigil::sensor {
 
 inline constexpr size_t kMaxByteExtractVars = 16;
+// base64_decode output cap per evaluation (Suricata decodes at most 64 KiB as well).
+inline constexpr size_t kMaxBase64Decoded = 65535;
 
 // A rule's match list for one buffer, prepared at load.
 struct CompiledList {
   rules::BufferId buffer = rules::BufferId::kPacket;
+  uint32_t chain = 0;  // 0: the buffer as is; k: the engine's transform chain k - 1
   const rules::BufferMatches* src = nullptr;
   std::vector<const PcreProgram*> pcre;  // per match index; null unless it is a pcre
   std::vector<uint8_t> relative_next;    // per match index: the next keyword is relative
@@ -39,8 +47,12 @@ struct CompiledList {
 
 // Per-thread scratch for one rule evaluation.
 struct InspectScratch {
-  explicit InspectScratch(PcreScratch* p) : pcre(p) {}
+  explicit InspectScratch(PcreScratch* p) : pcre(p), base64(kMaxBase64Decoded) {}
   PcreScratch* pcre;
+  // base64_decode's output, which the rule's base64_data list inspects; allocated once.
+  // base64_len 0: nothing decoded in this rule evaluation (base64_data then matches nothing).
+  std::vector<uint8_t> base64;
+  size_t base64_len = 0;
   std::array<int64_t, kMaxByteExtractVars> vars{};
   uint32_t recursion_limit = 3000;
   // Stream inspection: the last content/pcre match must end past this offset (0: no constraint),

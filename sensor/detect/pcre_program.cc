@@ -5,7 +5,8 @@
 namespace vigil::sensor {
 
 PcreScratch::PcreScratch(uint32_t match_limit, uint32_t depth_limit) {
-  // 32 pairs is more than any ET pcre captures; the ovector is only read for group 0.
+  // 32 pairs is more than any ET pcre captures; the ovector is read for group 0 (pcre) or 1
+  // (pcrexform).
   data_ = pcre2_match_data_create(32, nullptr);
   limited_ = pcre2_match_context_create(nullptr);
   unlimited_ = pcre2_match_context_create(nullptr);
@@ -51,7 +52,14 @@ Result<PcreProgram> PcreProgram::Compile(const rules::PcreMatch& m) {
   return p;
 }
 
-PcreResult PcreProgram::Match(PcreScratch& s, std::span<const uint8_t> buf, size_t start) const {
+uint32_t PcreProgram::capture_count() const {
+  uint32_t n = 0;
+  pcre2_pattern_info(code_.get(), PCRE2_INFO_CAPTURECOUNT, &n);
+  return n;
+}
+
+PcreResult PcreProgram::Match(PcreScratch& s, std::span<const uint8_t> buf, size_t start,
+                              uint32_t group) const {
   PcreResult r;
   if (start > buf.size()) return r;
   // PCRE2 wants a non-null subject even when empty.
@@ -60,10 +68,12 @@ PcreResult PcreProgram::Match(PcreScratch& s, std::span<const uint8_t> buf, size
   int rc = pcre2_match(code_.get(), subject, buf.size(), start, 0, s.data(),
                        override_limit_ ? s.unlimited() : s.limited());
   if (rc >= 0) {
+    if (group >= pcre2_get_ovector_count(s.data())) return r;
     PCRE2_SIZE* ov = pcre2_get_ovector_pointer(s.data());
+    if (ov[2 * group] == PCRE2_UNSET) return r;
     r.outcome = PcreOutcome::kMatch;
-    r.begin = ov[0];
-    r.end = ov[1];
+    r.begin = ov[2 * group];
+    r.end = ov[2 * group + 1];
     return r;
   }
   if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL) return r;

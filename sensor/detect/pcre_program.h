@@ -50,9 +50,12 @@ class PcreProgram {
   PcreProgram(PcreProgram&&) noexcept = default;
   PcreProgram& operator=(PcreProgram&&) noexcept = default;
 
-  // Searches `buf` from `start`.
-  PcreResult Match(PcreScratch& s, std::span<const uint8_t> buf, size_t start) const;
+  // Searches `buf` from `start`; [begin, end) is capture `group` (0: the whole match). A match
+  // whose group did not participate is kNoMatch.
+  PcreResult Match(PcreScratch& s, std::span<const uint8_t> buf, size_t start,
+                   uint32_t group = 0) const;
   bool jit() const { return jit_; }
+  uint32_t capture_count() const;
 
  private:
   PcreProgram() = default;

@@ -1,5 +1,7 @@
 #include "sensor/detect/threshold_tracker.h"
 
+#include <tuple>
+
 namespace vigil::sensor {
 
 using rules::ThresholdType;
@@ -15,9 +17,9 @@ size_t ThresholdTracker::KeyHash::operator()(const Key& k) const {
   return static_cast<size_t>(h);
 }
 
-void ThresholdTracker::Sweep(int64_t now_ns) {
+void ThresholdTracker::Sweep(Timestamp now) {
   for (auto it = table_.begin(); it != table_.end();) {
-    if (now_ns - it->second.window_start_ns >= it->second.window_ns) it = table_.erase(it);
+    if (RateExpired(it->second.rate, it->second.limits, now)) it = table_.erase(it);
     else ++it;
   }
 }
@@ -30,55 +32,27 @@ bool ThresholdTracker::Allow(uint32_t id, const rules::ThresholdOption& t, const
     case TrackBy::kSrc: key.a = src; break;
     case TrackBy::kDst: key.a = dst; break;
     case TrackBy::kRule: break;
-    case TrackBy::kBoth: case TrackBy::kFlow: case TrackBy::kEither:
-      key.a = src;
-      key.b = dst;
+    case TrackBy::kBoth: case TrackBy::kFlow: case TrackBy::kEither: {
+      // The pair in a fixed order: A→B and B→A count together.
+      const bool swap = std::tie(src.family, src.bytes) > std::tie(dst.family, dst.bytes);
+      key.a = swap ? dst : src;
+      key.b = swap ? src : dst;
       break;
+    }
   }
-  const int64_t window = static_cast<int64_t>(t.seconds) * 1'000'000'000;
   auto it = table_.find(key);
   if (it == table_.end()) {
     if (table_.size() >= capacity_) {
-      Sweep(ts.ns);
+      Sweep(ts);
       if (table_.size() >= capacity_) {
         ++full_;
         return true;  // untracked: fail open, counted
       }
     }
-    State st{ts.ns, window, 1};
-    table_.emplace(key, st);
-    switch (t.type) {
-      case ThresholdType::kLimit: return t.count >= 1;
-      case ThresholdType::kThreshold: case ThresholdType::kBoth: return t.count <= 1;
-      case ThresholdType::kDetectionFilter: return t.count < 1;
-    }
-    return true;
+    it = table_.emplace(key, State{RateState{}, t}).first;
   }
-  State& st = it->second;
-  const bool in_window = ts.ns - st.window_start_ns < window;
-  if (!in_window) {
-    st.window_start_ns = ts.ns;
-    st.count = 1;
-    switch (t.type) {
-      case ThresholdType::kLimit: return t.count >= 1;
-      case ThresholdType::kThreshold: case ThresholdType::kBoth: return t.count <= 1;
-      case ThresholdType::kDetectionFilter: return t.count < 1;
-    }
-    return true;
-  }
-  ++st.count;
-  switch (t.type) {
-    case ThresholdType::kLimit: return st.count <= t.count;
-    case ThresholdType::kThreshold:
-      if (st.count >= t.count) {
-        st.count = 0;
-        return true;
-      }
-      return false;
-    case ThresholdType::kBoth: return st.count == t.count;
-    case ThresholdType::kDetectionFilter: return st.count > t.count;
-  }
-  return true;
+  it->second.limits = t;
+  return RateAllow(it->second.rate, t, ts);
 }
 
 }  // namespace vigil::sensor

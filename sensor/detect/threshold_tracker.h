@@ -1,12 +1,11 @@
 // ThresholdTracker: the rate state behind `threshold:`, `detection_filter:` and threshold.config
 // threshold/event_filter entries, in packet time, in a bounded table.
 //
-// Semantics follow Suricata (per tracked key, a window of `seconds` opened by the first match):
-//   limit      alert on the first `count` matches of each window;
-//   threshold  alert on every `count`-th match within a window (the count restarts after each);
-//   both       alert once per window, at the `count`-th match;
-//   detection_filter  alert on every match after the first `count` within the window.
-// Tracking: by_src, by_dst, by_rule, by_both (src+dst pair); by_flow is tracked as by_both.
+// Semantics follow Suricata (see rate_state.h for limit / threshold / both / detection_filter /
+// backoff). Tracking: by_src, by_dst, by_rule, by_both (the address pair, the same in either
+// direction, as Suricata's IP-pair table). by_flow state lives in the flow (FlowDetectState);
+// DetectThread keeps it there, and only calls this table for by_flow when there is no flow (then
+// the packet's address pair stands in for it).
 //
 // State is per worker thread (flows are pinned to workers, so by_src counts are per worker:
 // a documented difference from Suricata's global table). When the table is full the expired
@@ -22,6 +21,7 @@
 #include "core/ip_address.h"
 #include "core/time.h"
 #include "rules/signature/threshold_option.h"
+#include "sensor/detect/rate_state.h"
 
 namespace vigil::sensor {
 
@@ -48,11 +48,10 @@ class ThresholdTracker {
     size_t operator()(const Key& k) const;
   };
   struct State {
-    int64_t window_start_ns = 0;
-    int64_t window_ns = 0;
-    uint32_t count = 0;
+    RateState rate;
+    rules::ThresholdOption limits;  // for expiry in Sweep
   };
-  void Sweep(int64_t now_ns);
+  void Sweep(Timestamp now);
 
   size_t capacity_;
   uint64_t full_ = 0;

@@ -31,6 +31,7 @@ class FlowStreamSink final : public StreamSink {
   void Bind(const Flow* flow, const Packet* packet) {
     flow_ = flow;
     packet_ = packet;
+    if (plugin_ != nullptr) plugin_->OnStreamPacket(packet);
   }
 
   void OnData(StreamDirection dir, std::span<const uint8_t> bytes, uint64_t offset) override;

@@ -134,10 +134,43 @@ ConfigSchema SensorConfigSchema() {
          "bytes of events a thread collects before writing them to the file", 512, 64 * kMiB);
   s.Bool("outputs.eve.anomaly.enabled", true,
          "write anomaly events (decode, defrag and stream anomalies are counted either way)");
+  s.Bool("outputs.eve.alert.enabled", true, "write alert events");
+  s.Bool("outputs.eve.http.enabled", true, "write http events (one per transaction)");
+  s.Bool("outputs.eve.dns.enabled", true, "write dns events (queries and answers)");
+  s.Bool("outputs.eve.tls.enabled", true, "write tls events (one per handshake)");
+  s.Bool("outputs.eve.flow.enabled", true, "write flow events when flows end");
   s.Bool("outputs.eve.community-id", true, "write community_id in flow-related events");
   s.Int("outputs.eve.community-id-seed", 0, 0, 65535, "Community ID seed");
   s.Bool("stats.enabled", true, "write periodic and final EVE stats events");
   s.Duration("stats.interval", "8s", "wall time between stats events", kNanosPerSecond);
+
+  // ---- Detection (Suricata's key names) ----
+  s.String("default-rule-path", "", "directory that relative rule-files are found in");
+  s.List("rule-files", {}, "signature rule files loaded at start (-S replaces, -s adds)");
+  s.String("classification-file", "",
+           "classification.config for alert category and severity; empty = built-in defaults");
+  s.String("reference-config-file", "", "reference.config (accepted; references are not resolved)");
+  s.String("threshold-file", "", "threshold.config (threshold, event_filter, suppress); empty = none");
+  s.Bool("stream.inline", false, "accepted for Suricata compatibility; Vigil inspects per packet");
+  s.Bool("app-layer.protocols.http.enabled", true, "parse HTTP/1.x and inspect http buffers");
+  s.Bool("app-layer.protocols.tls.enabled", true, "parse TLS handshakes and inspect tls buffers");
+  s.Bool("app-layer.protocols.dns.enabled", true, "parse DNS and inspect dns buffers");
+  s.Int("packet-alert-max", 15, 1, 1000,
+        "alerts kept per inspection (Suricata's name); more are counted and dropped");
+  s.Int("detect.max-ports-per-rule-group", 64, 1, 65536,
+        "rules listing more ports than this go in the any-port group");
+  s.Int("detect.min-preferred-fast-pattern", 4, 1, 64,
+        "fast patterns shorter than this are avoided when a rule has a longer content");
+  s.Int("detect.inspection-recursion-limit", 3000, 1, 1 << 24,
+        "content backtracking budget per rule check; past it the rule does not match (counted)");
+  s.Int("detect.pcre-match-limit", 3500, 1, 1 << 30, "PCRE2 match limit (Suricata pcre.match-limit)");
+  s.Int("detect.pcre-depth-limit", 1500, 1, 1 << 30, "PCRE2 depth limit");
+  s.Int("detect.stream-window", 4096, 64, 1 << 24,
+        "bytes of earlier stream data kept so a pattern crossing segments matches");
+  s.Int("detect.threshold-table-size", 65536, 16, 1 << 24,
+        "threshold / detection_filter tracking entries per worker");
+  s.String("detect.cache-dir", "", "directory for compiled rule databases; empty = no cache");
+  s.Bool("detect.profiling", false, "time every rule check (rule profile; costs two clock reads)");
 
   // ---- Variables for the detection engine ----
   s.Map("vars.address-groups", "named address lists: HOME_NET, EXTERNAL_NET, ...");
@@ -290,6 +323,40 @@ Result<SensorConfig> BuildSensorConfig(const Config& c) {
   sc.community_id_seed = static_cast<uint16_t>(seed);
   VIGIL_TRY(sc.stats_enabled, c.GetBool("stats.enabled"));
   VIGIL_TRY(sc.stats_interval_ns, c.GetDurationNanos("stats.interval"));
+
+  EveTypes& et = sc.eve_types;
+  VIGIL_TRY(et.alert, c.GetBool("outputs.eve.alert.enabled"));
+  VIGIL_TRY(et.http, c.GetBool("outputs.eve.http.enabled"));
+  VIGIL_TRY(et.dns, c.GetBool("outputs.eve.dns.enabled"));
+  VIGIL_TRY(et.tls, c.GetBool("outputs.eve.tls.enabled"));
+  VIGIL_TRY(et.flow, c.GetBool("outputs.eve.flow.enabled"));
+
+  // ---- Detection ----
+  DetectionSettings& d = sc.detection;
+  VIGIL_TRY(d.default_rule_path, c.GetString("default-rule-path"));
+  VIGIL_TRY(d.rule_files, c.GetList("rule-files"));
+  VIGIL_TRY(d.classification_file, c.GetString("classification-file"));
+  VIGIL_TRY(d.reference_config_file, c.GetString("reference-config-file"));
+  VIGIL_TRY(d.threshold_file, c.GetString("threshold-file"));
+  VIGIL_TRY(d.stream_inline, c.GetBool("stream.inline"));
+  VIGIL_TRY(d.app_http, c.GetBool("app-layer.protocols.http.enabled"));
+  VIGIL_TRY(d.app_tls, c.GetBool("app-layer.protocols.tls.enabled"));
+  VIGIL_TRY(d.app_dns, c.GetBool("app-layer.protocols.dns.enabled"));
+  auto u32 = [&](std::string_view key, uint32_t& out) -> Status {
+    VIGIL_TRY(int64_t v, c.GetInt(key));
+    out = static_cast<uint32_t>(v);
+    return Ok();
+  };
+  VIGIL_CHECK_OK(u32("packet-alert-max", d.max_alerts_per_inspection));
+  VIGIL_CHECK_OK(u32("detect.max-ports-per-rule-group", d.max_ports_per_rule_group));
+  VIGIL_CHECK_OK(u32("detect.min-preferred-fast-pattern", d.min_preferred_fast_pattern));
+  VIGIL_CHECK_OK(u32("detect.inspection-recursion-limit", d.inspection_recursion_limit));
+  VIGIL_CHECK_OK(u32("detect.pcre-match-limit", d.pcre_match_limit));
+  VIGIL_CHECK_OK(u32("detect.pcre-depth-limit", d.pcre_depth_limit));
+  VIGIL_CHECK_OK(u32("detect.stream-window", d.stream_window_bytes));
+  VIGIL_CHECK_OK(u32("detect.threshold-table-size", d.threshold_table_size));
+  VIGIL_TRY(d.cache_dir, c.GetString("detect.cache-dir"));
+  VIGIL_TRY(d.profile_timing, c.GetBool("detect.profiling"));
 
   VIGIL_TRY(sc.address_groups, c.GetMap("vars.address-groups"));
   VIGIL_TRY(sc.port_groups, c.GetMap("vars.port-groups"));

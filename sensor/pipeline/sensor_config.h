@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/config_schema.h"
@@ -28,6 +29,40 @@
 #include "sensor/reassembly/reassembly_config.h"
 
 namespace vigil::sensor {
+
+// Detection and app-layer settings (Suricata's key names), kept as plain values here so the
+// pipeline does not depend on the detection engine; sensor/inspect turns them into DetectConfig
+// and AppLayerConfig.
+struct DetectionSettings {
+  std::string default_rule_path;          // default-rule-path: base of relative rule-files
+  std::vector<std::string> rule_files;    // rule-files
+  std::string classification_file;        // "" = the built-in default classifications
+  std::string reference_config_file;      // accepted (references are not resolved)
+  std::string threshold_file;             // "" = none
+  bool stream_inline = false;             // stream.inline (IDS: accepted; inspection is per packet)
+  bool app_http = true;                   // app-layer.protocols.<p>.enabled
+  bool app_tls = true;
+  bool app_dns = true;
+  uint32_t max_alerts_per_inspection = 15;  // packet-alert-max
+  uint32_t max_ports_per_rule_group = 64;
+  uint32_t min_preferred_fast_pattern = 4;
+  uint32_t inspection_recursion_limit = 3000;
+  uint32_t pcre_match_limit = 3500;
+  uint32_t pcre_depth_limit = 1500;
+  uint32_t stream_window_bytes = 4096;
+  uint32_t threshold_table_size = 65536;
+  std::string cache_dir;
+  bool profile_timing = false;
+};
+
+// Which EVE event types are written (outputs.eve.<type>.enabled); every event is counted anyway.
+struct EveTypes {
+  bool alert = true;
+  bool http = true;
+  bool dns = true;
+  bool tls = true;
+  bool flow = true;
+};
 
 enum class RunMode : uint8_t {
   kSingle,   // one thread reads, decodes and inspects: simplest, deterministic order of events
@@ -58,6 +93,7 @@ struct SensorConfig {
   std::string eve_filename = "eve.json";  // relative to the log directory (-l)
   bool eve_append = true;
   bool eve_anomaly = true;  // write anomaly events (they are counted either way)
+  EveTypes eve_types;
   size_t eve_batch_bytes = 64u << 10;
 
   bool stats_enabled = true;
@@ -68,6 +104,7 @@ struct SensorConfig {
   // Named address and port groups for the detection engine (HOME_NET, HTTP_PORTS, ...).
   ConfigMap address_groups;
   ConfigMap port_groups;
+  DetectionSettings detection;
 
   // Every stage's Validate(), plus the pipeline's own checks (an input or an interface, ...).
   [[nodiscard]] Status Validate() const;

@@ -46,6 +46,7 @@ size_t SessionCapacity(const SensorConfig& config) {
 Worker::Worker(uint32_t id, const SensorConfig& config, const PipelineCounters& ids,
                CounterBlock* block, EventSink& sink, const WorkerPluginFactory& plugins)
     : id_(id),
+      flow_events_(config.eve_types.flow),
       ids_(ids),
       block_(block),
       events_(sink,
@@ -157,10 +158,12 @@ void Worker::OnFlowEnd(Flow& f) {
 }
 
 void Worker::WriteFlowEvent(const Flow& f) {
+  if (!flow_events_) return;
   FlowInfo info = MakeFlowInfo(f);
   Event ev;
   ev.type = EventType::kFlow;
   FillFlowEnvelope(f, ev.envelope);
+  if (plugin_) ev.envelope.app_proto = plugin_->FlowAppProto(f);
   ev.flow = &info;
   events_.Write(ev);
   ids_.Add(block_, PipelineCounter::kFlowEvents);

@@ -63,6 +63,7 @@ class Worker {
   TcpSession* SessionFor(const Flow& f);
 
   const uint32_t id_;
+  const bool flow_events_;  // outputs.eve.flow.enabled
   const PipelineCounters& ids_;
   CounterBlock* block_;
   EventWriter events_;

@@ -6,6 +6,8 @@
 // locks) and an EventWriter to emit its events (alerts, http, dns, tls). Calls come on the
 // worker thread, in packet order:
 //
+//   OnStreamPacket  the packet whose processing delivers the stream calls that follow (null
+//                   when they come from a flow ending: timeout, eviction, end of run)
 //   OnPacket        every decoded packet that passed checksum validation and TCP validation,
 //                   after its flow was updated and its stream bytes delivered (per-packet
 //                   detection: header rules, UDP payloads)
@@ -27,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "sensor/decode/packet.h"
 #include "sensor/flow/flow.h"
@@ -58,6 +61,7 @@ class WorkerPlugin {
     (void)p;
     (void)ctx;
   }
+  virtual void OnStreamPacket(const Packet* packet) { (void)packet; }
   virtual void OnStreamData(const Flow& flow, StreamDirection dir, std::span<const uint8_t> bytes,
                             uint64_t offset) {
     (void)flow;
@@ -83,6 +87,12 @@ class WorkerPlugin {
     (void)stream;
   }
   virtual void OnFinish() {}
+  // The EVE app_proto of an ended flow ("http", "failed", ...; "" = none), from Flow::app_proto
+  // as this plugin set it in OnFlowEnd. The view must have static storage.
+  virtual std::string_view FlowAppProto(const Flow& flow) const {
+    (void)flow;
+    return {};
+  }
 };
 
 // Called once per worker, on the thread that builds the pipeline, before any packet. `events`

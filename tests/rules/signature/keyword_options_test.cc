@@ -4,6 +4,7 @@
 
 #include "rules/signature/app_options.h"
 #include "rules/signature/byte_options.h"
+#include "rules/signature/default_classifications.h"
 #include "rules/signature/flow_option.h"
 #include "rules/signature/flowbits_option.h"
 #include "rules/signature/header_options.h"
@@ -242,6 +243,15 @@ TEST(ThresholdOption, ThresholdAndDetectionFilter) {
   EXPECT_ERR(ParseThreshold("type limit, track by_src, count x, seconds 1"), "not a number");
   EXPECT_ERR(ParseThreshold("type limit, track by_either, count 1, seconds 1"), "suppress");
   EXPECT_ERR(ParseDetectionFilter("type limit, track by_src, count 1, seconds 1"), "unknown field");
+  auto backoff = ParseThreshold("type backoff, track by_flow, count 1, multiplier 10");
+  ASSERT_TRUE(backoff.ok()) << Err(backoff);
+  EXPECT_EQ(backoff->type, ThresholdType::kBackoff);
+  EXPECT_EQ(backoff->track, TrackBy::kFlow);
+  EXPECT_EQ(backoff->multiplier, 10u);
+  EXPECT_ERR(ParseThreshold("type backoff, track by_flow, count 1, seconds 10"), "multiplier");
+  EXPECT_ERR(ParseThreshold("type backoff, track by_flow, count 1, multiplier 1"), "at least 2");
+  EXPECT_ERR(ParseThreshold("type limit, track by_src, count 1, seconds 1, multiplier 3"), "only valid with type backoff");
+  EXPECT_EQ(ParseThreshold("type limit, track by_flow, count 1, seconds 1")->track, TrackBy::kFlow);
   auto unique = ParseDetectionFilter("track by_src, count 1, seconds 1, unique_on dst_port");
   ASSERT_FALSE(unique.ok());
   EXPECT_EQ(unique.error().code, ErrorCode::kUnsupported);
@@ -359,6 +369,10 @@ TEST(TransformAndTag, Parse) {
   EXPECT_ERR(ParseTransform("xor", "\"0d0\"", true), "even number");
   EXPECT_ERR(ParseTransform("dotprefix", "x", true), "takes no value");
   EXPECT_ERR(ParseTransform("pcrexform", "", false), "needs a value");
+  // Suricata 8's variable xor key is valid syntax Vigil does not implement: a skip, not an error.
+  auto var_key = ParseTransform("xor", "offset 4,extract 4 0", true);
+  ASSERT_FALSE(var_key.ok());
+  EXPECT_EQ(var_key.error().code, ErrorCode::kUnsupported);
   auto t = ParseTag("host,60,seconds,src");
   ASSERT_TRUE(t.ok()) << Err(t);
   EXPECT_EQ(t->scope, TagScope::kHost);
@@ -370,6 +384,33 @@ TEST(TransformAndTag, Parse) {
   EXPECT_ERR(ParseTag("session,1,packets,src"), "only applies to host");
   EXPECT_ERR(ParseTag("flow"), "session or host");
   EXPECT_ERR(ParseTag("session,1,lightyears"), "metric");
+}
+
+}  // namespace
+}  // namespace vigil::rules
+
+namespace vigil::rules {
+namespace {
+
+TEST(DefaultClassifications, SuricataStockSet) {
+  ClassificationConfig c = DefaultClassifications();
+  EXPECT_EQ(c.size(), 43u);
+  const Classification* t = c.Find("trojan-activity");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->description, "A Network Trojan was detected");
+  EXPECT_EQ(t->priority, 1);
+  EXPECT_EQ(c.Find("not-suspicious")->priority, 3);
+  EXPECT_EQ(c.Find("tcp-connection")->priority, 4);
+  EXPECT_EQ(c.Find("policy-violation")->priority, 1);
+  EXPECT_EQ(c.Find("kickass-porn"), nullptr);  // ET's own additions are not Suricata's defaults
+  for (const char* name : {"attempted-recon", "web-application-attack", "coin-mining", "domain-c2",
+                           "exploit-kit", "misc-attack", "bad-unknown", "network-scan"}) {
+    const Classification* k = c.Find(name);
+    ASSERT_NE(k, nullptr) << name;
+    EXPECT_GE(k->priority, 1) << name;
+    EXPECT_LE(k->priority, 4) << name;
+    EXPECT_FALSE(k->description.empty()) << name;
+  }
 }
 
 }  // namespace

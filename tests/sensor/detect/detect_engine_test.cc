@@ -109,6 +109,10 @@ TEST(Threshold, TypesAtTheBoundary) {
       {"threshold: type both, track by_src, count 3, seconds 60;", {3}},
       {"detection_filter: track by_src, count 3, seconds 60;", {4, 5, 6, 7}},
       {"threshold: type limit, track by_rule, count 1, seconds 3;", {1, 4, 7}},
+      {"threshold: type backoff, track by_flow, count 1, multiplier 2;", {1, 2, 4}},
+      {"threshold: type backoff, track by_src, count 3, multiplier 2;", {3, 6}},
+      {"threshold: type limit, track by_flow, count 2, seconds 60;", {1, 2}},
+      {"detection_filter: track by_flow, count 5, seconds 60;", {6, 7}},
   };
   for (const auto& c : cases) {
     Harness h(std::string("alert udp any any -> any any (content:\"a\"; ") + c.option + " sid:1;)");
@@ -134,6 +138,21 @@ TEST(Threshold, TrackedPerAddressAndWindowExpiry) {
   a->pkt.ts = Timestamp::FromSeconds(1060);
   EXPECT_EQ(h.Run(a->pkt).size(), 1u);  // a new window
   EXPECT_EQ(h.thread->local(DetectCounters::kAlertsSuppressed), 2u);
+}
+
+TEST(Threshold, ByFlowCountsEachFlowAndByBothIsSymmetric) {
+  Harness h(R"(alert udp any any -> any any (content:"a"; threshold: type limit, track by_flow, count 1, seconds 60; sid:1;)
+alert udp any any -> any any (content:"b"; threshold: type limit, track by_both, count 1, seconds 60; sid:2;))");
+  auto a = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 2, "a");
+  EXPECT_EQ(h.Run(a->pkt).size(), 1u);
+  EXPECT_EQ(h.Run(a->pkt).size(), 0u);  // same flow
+  FlowDetectState other;
+  std::swap(h.flow, other);
+  EXPECT_EQ(h.Run(a->pkt).size(), 1u);  // a new flow has its own count
+  auto fwd = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 2, "b");
+  auto rev = MakePacket(17, "2.2.2.2", 2, "1.1.1.1", 1, "b");
+  EXPECT_EQ(h.Run(fwd->pkt).size(), 1u);
+  EXPECT_EQ(h.Run(rev->pkt, false).size(), 0u);  // the same pair the other way round
 }
 
 TEST(ThresholdConfig, SuppressAndOverride) {
@@ -267,12 +286,14 @@ TEST(Stream, DepthBoundsInspection) {
 
 TEST(Unsupported, SkippedAndCountedByReason) {
   auto e = BuildEngine(R"(alert udp any any -> any any (content:"a"; sid:1;)
-alert udp any any -> any any (xbits:set,x,track ip_src; sid:2;)
-alert dns any any -> any any (dns.query; dotprefix; content:".a"; sid:3;))");
+alert udp any any -> any any (xbits:set,x,track tx; sid:2;)
+alert tls any any -> any any (ssl_state:client_hello; sid:3;)
+alert tls any any -> any any (ssl_state:server_hello; sid:4;))");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->stats().rules_compiled, 1u);
-  EXPECT_EQ(e->stats().rules_skipped, 2u);
-  EXPECT_EQ(e->stats().skipped_by_reason.at("xbits"), 1u);
+  EXPECT_EQ(e->stats().rules_skipped, 3u);
+  EXPECT_EQ(e->stats().skipped_by_reason.at("xbits track tx"), 1u);
+  EXPECT_EQ(e->stats().skipped_by_reason.at("ssl_state (TLS state not passed to detection)"), 2u);
 }
 
 }  // namespace

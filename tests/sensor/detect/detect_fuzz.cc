@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary payloads through a rule set that uses every payload keyword the
 // engine evaluates (relative content, negation, pcre /R, byte_test/jump/extract with variables,
-// isdataat, bsize), as a UDP packet, an app-layer buffer and a stream in two chunks.
+// isdataat, bsize, base64_decode/base64_data), every transform, xbits and flowint, as a UDP
+// packet, app-layer buffers and a stream in two chunks.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -25,6 +26,18 @@ alert udp any any -> any any (content:"x"; startswith; content:"y"; endswith; no
 alert dns any any -> any any (dns.query; content:"q"; bsize:<40; isdataat:!2,relative; sid:7;)
 alert tcp any any -> any any (content:"ST"; content:"RM"; distance:0; within:8; sid:8;)
 alert udp any any -> any any (content:"E"; byte_extract:1,0,off,relative; byte_test:1,=,off,off; byte_jump:1,off,from_end; sid:9;)
+alert dns any any -> any any (dns.query; dotprefix; content:".a"; endswith; sid:10;)
+alert dns any any -> any any (dns.query; strip_whitespace; compress_whitespace; to_lowercase; content:"ab"; sid:11;)
+alert dns any any -> any any (dns.query; to_uppercase; url_decode; header_lowercase; strip_pseudo_headers; content:"A:"; sid:12;)
+alert dns any any -> any any (dns.query; to_md5; content:"|00|"; sid:13;)
+alert dns any any -> any any (dns.query; to_sha1; bsize:20; sid:14;)
+alert dns any any -> any any (dns.query; to_sha256; isdataat:31; sid:15;)
+alert dns any any -> any any (dns.query; xor:"0102"; content:"a"; sid:16;)
+alert dns any any -> any any (dns.query; pcrexform:"x(.*)y"; content:"z"; sid:17;)
+alert dns any any -> any any (dns.query; from_base64:offset 1,bytes 30,mode rfc2045; content:"k"; sid:18;)
+alert udp any any -> any any (content:"="; base64_decode:bytes 40,offset 1,relative; base64_data; content:"Q"; sid:19;)
+alert udp any any -> any any (content:"S"; xbits:set,h,track ip_pair,expire 5; flowint:n,+,1; sid:20;)
+alert udp any any -> any any (content:"C"; xbits:isset,h,track ip_pair; flowint:n,>,1; sid:21;)
 )";
 
 struct State {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "rules/signature/classification_config.h"
+#include "sensor/detect/load_report.h"
 #include "tests/sensor/detect/detect_test_util.h"
 
 namespace vigil::sensor::testing {
@@ -82,6 +83,13 @@ TEST(EtOpen, Current) {
   auto e = LoadEt("et-open.rules", &load_s);
   if (!e) GTEST_SKIP() << "corpus not present";
   CheckEngine(*e);
+  LoadReport r = MakeLoadReport(*e);
+  std::printf("%s", r.ToString(10).c_str());
+  // Issue 4/5: at least 95% of the active rules compile. Measured 24,812 of 24,827 (99.94%)
+  // once transforms, base64, xbits, flowint, app-layer-protocol and stream_size were added;
+  // the floor sits just below that so a regression shows.
+  EXPECT_GE(r.compiled_fraction(), 0.998);
+  EXPECT_GT(e->stats().transform_chains, 0u);  // ET's 1,082 dotprefix rules
 }
 
 TEST(EtOpen, Set2018) {
@@ -89,6 +97,10 @@ TEST(EtOpen, Set2018) {
   auto e = LoadEt("et-open-2018/et-open-2018.rules", &load_s);
   if (!e) GTEST_SKIP() << "corpus not present";
   CheckEngine(*e);
+  LoadReport r = MakeLoadReport(*e);
+  std::printf("%s", r.ToString(10).c_str());
+  // Issue 4: at least 99% of the 2018 set. Measured 18,210 of 18,220 (99.95%).
+  EXPECT_GE(r.compiled_fraction(), 0.998);
 }
 
 }  // namespace

@@ -1,0 +1,434 @@
+#include "sensor/inspect/inspect_plugin.h"
+
+#include <algorithm>
+
+namespace vigil::sensor {
+
+namespace {
+
+Direction AppDir(StreamDirection d) {
+  return d == StreamDirection::kToServer ? Direction::kToServer : Direction::kToClient;
+}
+
+constexpr uint16_t kDnsPort = 53;
+
+int Idx(StreamDirection d) { return d == StreamDirection::kToServer ? 0 : 1; }
+
+// Transaction key for per-transaction alert de-duplication: protocol in the top byte.
+uint64_t TxKey(AppProto p, uint64_t id) {
+  return (static_cast<uint64_t>(p) << 56) | (id & ((uint64_t{1} << 56) - 1));
+}
+
+void ForgetTx(FlowInspectState& s, uint64_t key) {
+  std::erase_if(s.tx_alerted, [key](const auto& e) { return e.first == key; });
+}
+
+}  // namespace
+
+InspectPlugin::InspectPlugin(std::shared_ptr<const InspectContext> ctx, EventWriter& events)
+    : ctx_(std::move(ctx)),
+      events_(*ctx_, events),
+      flows_(ctx_->flow_capacity, [this](FlowInspectState& s) {
+        s.detector.emplace(ctx_->app.detect, ctx_->app.dns, nullptr);
+      }) {
+  if (ctx_->engine) detect_.emplace(*ctx_->engine);
+  packet_alerted_.reserve(64);
+}
+
+InspectPlugin::~InspectPlugin() = default;
+
+FlowInspectState& InspectPlugin::State(const Flow& f) {
+  FlowInspectState& s = flows_.At(f.index);
+  if (!s.active) {
+    s.active = true;
+    s.detector->set_port_hint(f.server_port());
+    s.window[0] = StreamWindow(ctx_->stream_window_bytes, ctx_->stream_depth_bytes);
+    s.window[1] = StreamWindow(ctx_->stream_window_bytes, ctx_->stream_depth_bytes);
+  }
+  if (f.state == FlowState::kEstablished) s.established = true;
+  return s;
+}
+
+namespace {
+
+// Takes a parser from the worker's pool (or makes one) into `slot`.
+template <typename P, typename Cfg>
+P* TakeParser(std::unique_ptr<P>& slot, std::vector<std::unique_ptr<P>>& pool, const Cfg& cfg) {
+  if (!slot) {
+    if (!pool.empty()) {
+      slot = std::move(pool.back());
+      pool.pop_back();
+    } else {
+      slot = std::make_unique<P>(cfg, nullptr);
+    }
+  }
+  return slot.get();
+}
+
+// Resets the flow's parser and gives it back to the pool, so the worker holds as many parsers
+// (and their buffers) as it has flows of that protocol at once, not one per flow slot.
+template <typename P>
+void ReturnParser(std::unique_ptr<P>& slot, std::vector<std::unique_ptr<P>>& pool) {
+  if (!slot) return;
+  slot->Reset();
+  pool.push_back(std::move(slot));
+}
+
+}  // namespace
+
+AppParser* InspectPlugin::StartParser(FlowInspectState& s, AppProto p) {
+  switch (p) {
+    case AppProto::kHttp: s.parser = TakeParser(s.http, http_pool_, ctx_->app.http); break;
+    case AppProto::kTls: s.parser = TakeParser(s.tls, tls_pool_, ctx_->app.tls); break;
+    case AppProto::kDns: s.parser = TakeParser(s.dns, dns_pool_, ctx_->app.dns); break;
+    default: s.parser = nullptr; break;
+  }
+  return s.parser;
+}
+
+const Packet& InspectPlugin::PacketFor(const Flow& f, bool to_server, const Packet* real) {
+  if (real != nullptr) {
+    const bool from_client = real->src == f.client() && real->sport == f.client_port();
+    if (from_client == to_server) return *real;
+  }
+  pseudo_ = Packet{};
+  pseudo_.decoded = true;
+  const IpAddress c = f.client();
+  const IpAddress sv = f.server();
+  pseudo_.ip_version = c.is_v6() ? 6 : 4;
+  pseudo_.ip_proto = f.key.proto;
+  pseudo_.src = to_server ? c : sv;
+  pseudo_.dst = to_server ? sv : c;
+  pseudo_.sport = to_server ? f.client_port() : f.server_port();
+  pseudo_.dport = to_server ? f.server_port() : f.client_port();
+  pseudo_.ts = real != nullptr ? real->ts : f.last_seen;
+  pseudo_.pcap_cnt = real != nullptr ? real->pcap_cnt : 0;
+  return pseudo_;
+}
+
+InspectInput InspectPlugin::BaseInput(const Packet& p, FlowInspectState* s, bool to_server,
+                                      bool tcp_stream) {
+  InspectInput in;
+  in.packet = &p;
+  in.buffers = &buffers_;
+  in.flow = s != nullptr ? &s->detect : nullptr;
+  in.kind = InspectKind::kPacket;
+  in.to_server = to_server;
+  in.established = s != nullptr && s->established;
+  in.tcp_stream_inspected = tcp_stream;
+  in.app_proto = s != nullptr ? AppProtoName(s->proto) : std::string_view();
+  return in;
+}
+
+void InspectPlugin::Run(InspectInput& in, const Flow* flow, FlowInspectState* s,
+                        const AppRef& app, uint64_t tx_key, bool extra) {
+  if (!detect_) return;
+  const bool has_item = app.http != nullptr || app.dns != nullptr || app.tls != nullptr;
+  if (in.kind == InspectKind::kStream) {
+    ++stats_.stream_inspections;
+  } else if (has_item) {
+    ++stats_.app_inspections;
+  } else {
+    ++stats_.packet_inspections;
+  }
+  detect_->Inspect(in, &alerts_);
+  const AppRef plain{.proto = app.proto};
+  for (const Alert& a : alerts_.alerts()) {
+    const bool tx_rule = a.rule_index < ctx_->tx_scoped.size() && ctx_->tx_scoped[a.rule_index];
+    if (in.kind == InspectKind::kPacket) {
+      if (tx_rule) {
+        // An app-layer rule reports once per transaction, on the packet that completed the part
+        // it inspects; without a transaction in this inspection it does not report.
+        if (!has_item) continue;
+        // Request-buffer rules belong to the request side, response-buffer rules to the response
+        // side: a transaction inspected again from the other side does not report them.
+        if (!(ctx_->app_dirs[a.rule_index] & (in.to_server ? 1 : 2))) continue;
+        if (s != nullptr) {
+          const std::pair<uint64_t, uint32_t> key{tx_key, a.rule_index};
+          if (std::find(s->tx_alerted.begin(), s->tx_alerted.end(), key) != s->tx_alerted.end()) {
+            ++stats_.tx_duplicates;
+            continue;
+          }
+          s->tx_alerted.push_back(key);
+        }
+      } else if (extra && std::find(packet_alerted_.begin(), packet_alerted_.end(),
+                                    a.rule_index) != packet_alerted_.end()) {
+        continue;  // a packet rule already reported for this packet
+      }
+      packet_alerted_.push_back(a.rule_index);
+    }
+    events_.Alert(a, *in.packet, flow, in.to_server, tx_rule ? app : plain);
+    if (s != nullptr) s->alerted = true;
+    ++stats_.alerts;
+  }
+}
+
+void InspectPlugin::FeedStream(FlowInspectState& s, const Flow& f, StreamDirection dir,
+                               std::span<const uint8_t> bytes) {
+  (void)f;
+  const Direction d = AppDir(dir);
+  if (s.parser != nullptr) {
+    s.parser->OnData(d, bytes);
+    return;
+  }
+  if (s.proto != AppProto::kUnknown) return;  // failed (or a protocol switched off)
+  const AppProto p = s.detector->OnData(d, bytes);
+  if (p == AppProto::kUnknown) return;
+  s.proto = p;
+  AppParser* parser = StartParser(s, p);
+  if (parser == nullptr) return;
+  parser->OnData(Direction::kToServer, s.detector->Held(Direction::kToServer));
+  parser->OnData(Direction::kToClient, s.detector->Held(Direction::kToClient));
+  parser->OnData(d, bytes);
+}
+
+void InspectPlugin::InspectStream(FlowInspectState& s, const Flow& f, StreamDirection dir,
+                                  std::span<const uint8_t> bytes) {
+  const bool to_server = dir == StreamDirection::kToServer;
+  const StreamView v = s.window[Idx(dir)].Feed(bytes);
+  if (v.data.empty() || v.new_offset >= v.data.size()) return;
+  const Packet& p = PacketFor(f, to_server, stream_packet_);
+  buffers_.Clear();
+  buffers_.Set(BufferId::kPacket, v.data);
+  InspectInput in = BaseInput(p, &s, to_server, true);
+  in.kind = InspectKind::kStream;
+  in.stream_new_offset = v.new_offset;
+  Run(in, &f, &s, AppRef{.proto = s.proto}, 0, false);
+}
+
+void InspectPlugin::OnStreamData(const Flow& flow, StreamDirection dir,
+                                 std::span<const uint8_t> bytes, uint64_t offset) {
+  (void)offset;
+  if (flow.index >= flows_.capacity() || bytes.empty()) return;
+  FlowInspectState& s = State(flow);
+  FeedStream(s, flow, dir, bytes);
+  if (detect_) InspectStream(s, flow, dir, bytes);
+}
+
+void InspectPlugin::OnStreamGap(const Flow& flow, StreamDirection dir, uint64_t offset,
+                                uint64_t length) {
+  (void)offset;
+  if (flow.index >= flows_.capacity()) return;
+  FlowInspectState& s = State(flow);
+  if (s.parser != nullptr) {
+    s.parser->OnGap(AppDir(dir), length);
+  } else if (s.proto == AppProto::kUnknown) {
+    // A gap before the decision fails that direction (the detector says when the flow fails).
+    const AppProto p = s.detector->OnGap(AppDir(dir));
+    if (p == AppProto::kFailed) s.proto = p;
+  }
+}
+
+void InspectPlugin::OnStreamEnd(const Flow& flow, StreamDirection dir, EndReason reason) {
+  (void)reason;
+  if (flow.index >= flows_.capacity()) return;
+  FlowInspectState& s = State(flow);
+  s.ended |= dir == StreamDirection::kToServer ? 1 : 2;
+  if (s.parser != nullptr) {
+    s.parser->OnEnd(AppDir(dir));
+  } else if (s.proto == AppProto::kUnknown) {
+    const AppProto p = s.detector->OnEnd(AppDir(dir));
+    if (p == AppProto::kFailed) s.proto = p;
+  }
+}
+
+void InspectPlugin::OnPacket(const Packet& p, const PacketContext& ctx) {
+  packet_alerted_.clear();
+  if (ctx.flow == nullptr) {
+    if (detect_ && p.decoded) {
+      buffers_.Clear();
+      if (p.payload_len > 0) buffers_.Set(BufferId::kPacket, p.payload_span());
+      InspectInput in = BaseInput(p, nullptr, true, false);
+      Run(in, nullptr, nullptr, AppRef{}, 0, false);
+    }
+    return;
+  }
+  Flow& f = *ctx.flow;
+  if (f.index >= flows_.capacity()) return;
+  FlowInspectState& s = State(f);
+  if (p.is_udp() && f.pkts_toserver > 0 && f.pkts_toclient > 0) s.established = true;
+  const bool tcp_stream = p.is_tcp() && !ctx.stream.has(stream_verdict::kNotTracked);
+  if (p.is_udp() && p.payload_len > 0) {
+    const Direction d = ctx.to_server ? Direction::kToServer : Direction::kToClient;
+    if (s.proto == AppProto::kUnknown) {
+      // DNS over UDP only on port 53, as Suricata's UDP probing ports: NetBIOS name service
+      // (137), mDNS and LLMNR look like DNS but are other protocols.
+      const bool dns_port = f.server_port() == kDnsPort || f.client_port() == kDnsPort;
+      s.proto = dns_port ? s.detector->OnDatagram(d, p.payload_span()) : AppProto::kFailed;
+      StartParser(s, s.proto);
+    }
+    if (s.dns && s.parser == s.dns.get()) s.dns->OnDatagram(d, p.payload_span());
+  }
+  bool inspected = false;
+  AppLayer(s, f, p, ctx.to_server, tcp_stream, &inspected);
+  if (s.ended == 3 && s.parser != nullptr) FinishApp(s, f, &p);  // both directions ended
+  if (!inspected && detect_) {
+    buffers_.Clear();
+    if (p.payload_len > 0) buffers_.Set(BufferId::kPacket, p.payload_span());
+    InspectInput in = BaseInput(p, &s, ctx.to_server, tcp_stream);
+    Run(in, &f, &s, AppRef{.proto = s.proto}, 0, false);
+  }
+  if (s.alerted) f.alerted = true;
+}
+
+void InspectPlugin::AppLayer(FlowInspectState& s, const Flow& f, const Packet& p,
+                             bool to_server, bool tcp_stream, bool* inspected) {
+  if (s.parser == nullptr) return;
+  // The first inspection of a packet carries its payload too; later ones only app buffers.
+  auto start = [&]() {
+    buffers_.Clear();
+    if (!*inspected && p.payload_len > 0) buffers_.Set(BufferId::kPacket, p.payload_span());
+  };
+  switch (s.proto) {
+    case AppProto::kHttp:
+      HttpUpdates(s, f, p, to_server, tcp_stream, inspected);
+      break;
+    case AppProto::kDns:
+      s.dns->Drain([&](const DnsMessage& m) {
+        ++stats_.dns_messages;
+        if (detect_) {
+          const size_t n = m.is_response() ? 1 : std::max<size_t>(1, m.questions.size());
+          for (size_t q = 0; q < n; ++q) {
+            start();
+            AddDnsBuffers(m, q, buffers_);
+            InspectInput in = BaseInput(p, &s, to_server, tcp_stream);
+            AppRef app{.proto = AppProto::kDns, .dns = &m, .dns_question = q, .tx_id = m.index};
+            Run(in, &f, &s, app, TxKey(AppProto::kDns, m.index), *inspected);
+            *inspected = true;
+          }
+        }
+        events_.Dns(m, f, p);
+        ForgetTx(s, TxKey(AppProto::kDns, m.index));
+      });
+      break;
+    case AppProto::kTls: {
+      const TlsSession& ts = s.tls->session();
+      const uint8_t stage = TlsStageOf(ts);
+      if (stage > s.tls_stage && detect_) {
+        start();
+        AddTlsBuffers(ts, buffers_);
+        InspectInput in = BaseInput(p, &s, to_server, tcp_stream);
+        AppRef app{.proto = AppProto::kTls, .tls = &ts, .tx_id = 0};
+        Run(in, &f, &s, app, TxKey(AppProto::kTls, 0), *inspected);
+        *inspected = true;
+      }
+      s.tls_stage = stage;
+      if (s.tls->TakeLogReady()) {
+        ++stats_.tls_sessions;
+        events_.Tls(ts, f, p);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  Anomalies(s, f, p);
+}
+
+void InspectPlugin::HttpUpdates(FlowInspectState& s, const Flow& f, const Packet& p,
+                                bool to_server, bool tcp_stream, bool* inspected) {
+  HttpParser& h = *s.http;
+  if (s.http_stages.size() < h.tx_count()) s.http_stages.resize(h.tx_count(), kHttpNothing);
+  for (size_t i = 0; i < h.tx_count(); ++i) {
+    const HttpTransaction& tx = h.tx(i);
+    const uint8_t stage = HttpStageOf(tx);
+    if (stage <= s.http_stages[i]) continue;
+    s.http_stages[i] = stage;
+    if (!detect_) continue;
+    buffers_.Clear();
+    if (!*inspected && p.payload_len > 0) buffers_.Set(BufferId::kPacket, p.payload_span());
+    AddHttpBuffers(tx, stage, to_server, status_text_, buffers_);
+    InspectInput in = BaseInput(p, &s, to_server, tcp_stream);
+    AppRef app{.proto = AppProto::kHttp, .http = &tx, .tx_id = tx.id};
+    Run(in, &f, &s, app, TxKey(AppProto::kHttp, tx.id), *inspected);
+    *inspected = true;
+  }
+  const size_t drained = h.DrainCompleted([&](const HttpTransaction& tx) {
+    ++stats_.http_tx;
+    events_.Http(tx, f, p);
+    ForgetTx(s, TxKey(AppProto::kHttp, tx.id));
+  });
+  s.http_stages.erase(s.http_stages.begin(),
+                      s.http_stages.begin() + static_cast<ptrdiff_t>(
+                                                  std::min(drained, s.http_stages.size())));
+}
+
+void InspectPlugin::Anomalies(FlowInspectState& s, const Flow& f, const Packet& p) {
+  if (s.parser == nullptr || s.parser->anomalies().empty()) return;
+  for (const AppAnomaly& a : s.parser->anomalies().items()) events_.Anomaly(a, s.proto, f, p);
+  s.parser->anomalies().Clear();
+}
+
+void InspectPlugin::FinishApp(FlowInspectState& s, const Flow& flow, const Packet* real) {
+  const bool tcp = flow.key.proto == 6;
+  if (s.proto == AppProto::kHttp && s.http) {
+    // What the last packets left unfinished: inspect each transaction's remaining part with a
+    // packet of the direction that part came from, then log every transaction.
+    HttpParser& h = *s.http;
+    if (s.http_stages.size() < h.tx_count()) s.http_stages.resize(h.tx_count(), kHttpNothing);
+    for (size_t i = 0; i < h.tx_count() && detect_; ++i) {
+      const HttpTransaction& tx = h.tx(i);
+      const uint8_t stage = HttpStageOf(tx);
+      if (stage <= s.http_stages[i]) continue;
+      s.http_stages[i] = stage;
+      const bool to_server = stage <= kHttpRequestDone;
+      const Packet& p = PacketFor(flow, to_server, real);
+      buffers_.Clear();
+      AddHttpBuffers(tx, stage, to_server, status_text_, buffers_);
+      InspectInput in = BaseInput(p, &s, to_server, tcp);
+      AppRef app{.proto = AppProto::kHttp, .http = &tx, .tx_id = tx.id};
+      Run(in, &flow, &s, app, TxKey(AppProto::kHttp, tx.id), true);
+    }
+    const Packet& p = PacketFor(flow, true, real);
+    h.DrainAll([&](const HttpTransaction& tx) {
+      ++stats_.http_tx;
+      events_.Http(tx, flow, p);
+    });
+    Anomalies(s, flow, p);
+  } else if (s.parser != nullptr) {
+    const Packet& p = PacketFor(flow, true, real);
+    bool inspected = true;  // no payload of its own
+    AppLayer(s, flow, p, true, tcp, &inspected);
+  }
+  // Parsers (and their buffers) go back to the pool: a closed flow that waits for its timeout
+  // holds none.
+  ReturnParser(s.http, http_pool_);
+  ReturnParser(s.tls, tls_pool_);
+  ReturnParser(s.dns, dns_pool_);
+  s.parser = nullptr;
+  s.http_stages.clear();
+  s.tx_alerted.clear();
+}
+
+void InspectPlugin::OnFlowEnd(Flow& flow, const FlowStreamStats& stream) {
+  (void)stream;
+  if (flow.index >= flows_.capacity() || !flows_.IsConstructed(flow.index)) return;
+  FlowInspectState& s = flows_[flow.index];
+  if (!s.active) return;
+  packet_alerted_.clear();
+  FinishApp(s, flow, nullptr);
+  if (s.alerted) flow.alerted = true;
+  flow.app_proto = static_cast<uint16_t>(s.proto);
+  // Back to a fresh slot.
+  s.detector->Reset();
+  s.proto = AppProto::kUnknown;
+  s.active = s.established = s.alerted = false;
+  s.ended = 0;
+  s.detect.bits.clear();
+  s.detect.pass = false;
+  s.tls_stage = 0;
+}
+
+std::string_view InspectPlugin::FlowAppProto(const Flow& flow) const {
+  if (flow.app_proto > static_cast<uint16_t>(AppProto::kFailed)) return {};
+  return AppProtoName(static_cast<AppProto>(flow.app_proto));
+}
+
+WorkerPluginFactory MakeInspectPluginFactory(std::shared_ptr<const InspectContext> ctx) {
+  return [ctx](uint32_t worker_id, EventWriter& events) -> std::unique_ptr<WorkerPlugin> {
+    (void)worker_id;
+    return std::make_unique<InspectPlugin>(ctx, events);
+  };
+}
+
+}  // namespace vigil::sensor
