@@ -66,4 +66,10 @@ function(vigil_fuzzer name)
   add_test(NAME ${name} COMMAND ${PROJECT_SOURCE_DIR}/scripts/run-fuzzer $<TARGET_FILE:${name}>
            ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 900)
+  # `vigil_fuzzers` builds every fuzzer and only what they link (scripts/test builds just this
+  # in the fuzz build: the programs and tools are not needed there).
+  if(NOT TARGET vigil_fuzzers)
+    add_custom_target(vigil_fuzzers)
+  endif()
+  add_dependencies(vigil_fuzzers ${name})
 endfunction()

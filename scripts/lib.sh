@@ -43,9 +43,10 @@ ensure_packages() {
 jobs() { nproc 2>/dev/null || echo 2; }
 
 # configure_and_build DIR [cmake args...]: incremental configure + build into DIR.
+# $VIGIL_BUILD_TARGET, when set, builds only that target (the fuzz build: vigil_fuzzers).
 configure_and_build() {
   local dir="$1"; shift
   log "building $dir"
   cmake -S "$VIGIL_ROOT" -B "$VIGIL_ROOT/$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$VIGIL_ROOT/$dir" -j "$(jobs)"
+  cmake --build "$VIGIL_ROOT/$dir" -j "$(jobs)" ${VIGIL_BUILD_TARGET:+--target "$VIGIL_BUILD_TARGET"}
 }
