@@ -148,7 +148,11 @@ Result<Timestamp> Timestamp::Parse(std::string_view t) {
   if (pos != t.size()) return bad("trailing characters");
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_s;
-  return Timestamp{secs * kNanosPerSecond + frac_ns};
+  int64_t ns = 0;  // nanoseconds since 1970 fit in int64 for years 1678..2261 only
+  if (__builtin_mul_overflow(secs, kNanosPerSecond, &ns) || __builtin_add_overflow(ns, frac_ns, &ns)) {
+    return bad("time out of range (years 1678 to 2261)");
+  }
+  return Timestamp{ns};
 }
 
 Timestamp WallClock::Now() const {

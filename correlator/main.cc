@@ -1,15 +1,19 @@
 // vigil-correlator: receives event batches from sensors (or lower-tier correlators) over the
-// transport and stores them durably, exactly once, in RocksDB (correlator/ingest/).
+// transport, stores them durably, exactly once, in RocksDB (correlator/ingest/), indexes them,
+// correlates them (correlator/engine/ through correlator/tier/CorrelationPipeline), stores the
+// correlated alerts and, on a provincial correlator, forwards them upward through a Sender.
 //
 //   vigil-correlator -c CONFIG [--set key=value]... [-T] [--help]
 //
 // This file only parses arguments, loads the configuration, opens the database, starts the
 // receiver with the event store as its sink, prints counters periodically and on exit, and
-// handles SIGINT/SIGTERM (clean shutdown: stop the receiver, flush and close the database).
-// The correlation engine is not wired in yet.
+// handles SIGINT/SIGTERM (clean shutdown: stop the receiver, flush and close the database), and
+// runs retention (time-range deletion per class) on a timer.
 #include <signal.h>
 #include <time.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -24,8 +28,12 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "correlator/ingest/event_store_writer.h"
+#include "correlator/store/retention.h"
+#include "correlator/tier/correlation_pipeline.h"
+#include "correlator/tier/rule_loader.h"
 #include "storage/db.h"
 #include "transport/receiver.h"
+#include "transport/sender.h"
 #include "transport/transport_config.h"
 
 namespace {
@@ -37,6 +45,10 @@ constexpr int kExitOk = 0;
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr const char* kReceiverPrefix = "listen";
+constexpr const char* kUpstreamPrefix = "upstream";
+// Default retention per class (events.<class>), in the order of EventClass.
+constexpr const char* kRetentionDefaults[vigil::correlator::kEventClassCount] = {
+    "90d", "7d", "7d", "7d", "7d", "30d", "7d", "365d", "7d"};
 
 struct Args {
   std::string config_path;
@@ -47,7 +59,29 @@ struct Args {
 ConfigSchema CorrelatorSchema() {
   ConfigSchema s;
   vigil::transport::DeclareReceiverConfig(s, kReceiverPrefix);
+  vigil::transport::DeclareSenderConfig(s, kUpstreamPrefix);
   const vigil::correlator::EventStoreOptions d;
+  const vigil::EngineConfig e;
+  s.Choice("tier", "province", {"province", "national"},
+           "province: receives sensors, may forward upward; national: receives provinces, no upstream")
+      .Bool("forward", false, "forward correlated alerts upward through upstream.* (province tier only)")
+      .Bool("correlation.enabled", true, "run the correlation engine over stored events")
+      .String("correlation.rules", "",
+              "comma-separated rule files/directories; empty: rules/correlation/default (province) "
+              "or rules/correlation/national (national)")
+      .String("correlation.origin", "correlator", "origin under which this correlator stores its own alerts")
+      .Duration("correlation.allowed-lateness", "30s", "out-of-order tolerance in event time")
+      .Int("correlation.checkpoint-events", 100'000, 0, 1'000'000'000,
+           "events between window-state checkpoints (replayed from the store at start); 0: every batch")
+      .Int("correlation.max-groups-per-rule", e.max_groups_per_rule, 1, 100'000'000,
+           "group keys kept per correlation rule (least recently updated evicted)")
+      .Duration("retention.interval", "1h", "how often expired events are deleted; 0 disables retention");
+  for (size_t i = 0; i < vigil::correlator::kEventClassCount; ++i) {
+    const auto cls = static_cast<vigil::correlator::EventClass>(i);
+    s.Duration("retention." + std::string(vigil::correlator::EventClassName(cls)), kRetentionDefaults[i],
+               "age after which events." + std::string(vigil::correlator::EventClassName(cls)) +
+                   " are deleted (event time); 0 keeps them");
+  }
   s.String("storage.path", "/var/lib/vigil/correlator", "RocksDB directory (created if missing)")
       .Size("storage.write-buffer", "64mb", "memtable size per column family before a flush", 1 << 20)
       .Size("ingest.max-event-bytes", "1mb", "longest event line accepted; longer ones are rejected", 64,
@@ -67,6 +101,14 @@ struct Settings {
   vigil::correlator::EventStoreOptions store;
   vigil::LogConfig log;
   int64_t stats_interval_ns = 0;
+  bool national = false;
+  bool forward = false;
+  bool correlate = true;
+  std::string rules;
+  vigil::correlator::PipelineOptions pipeline;
+  vigil::transport::SenderOptions upstream;
+  int64_t retention_interval_ns = 0;
+  vigil::correlator::RetentionPolicy retention;
 };
 
 vigil::Result<Settings> BuildSettings(const Config& c) {
@@ -86,6 +128,32 @@ vigil::Result<Settings> BuildSettings(const Config& c) {
   VIGIL_TRY(s.log.level, vigil::ParseLogLevel(level));
   VIGIL_TRY(s.log.path, c.GetString("log.file"));
   VIGIL_TRY(s.stats_interval_ns, c.GetDurationNanos("stats.interval"));
+  VIGIL_TRY(std::string tier, c.GetString("tier"));
+  s.national = tier == "national";
+  VIGIL_TRY(s.forward, c.GetBool("forward"));
+  if (s.national && s.forward) {
+    return vigil::Error(vigil::ErrorCode::kInvalidArgument,
+                        "tier national has no upstream: remove 'forward: true'");
+  }
+  if (s.forward) {
+    VIGIL_TRY(s.upstream, vigil::transport::SenderOptionsFromConfig(c, kUpstreamPrefix));
+    s.upstream.spool.name = "upstream";
+  }
+  VIGIL_TRY(s.correlate, c.GetBool("correlation.enabled"));
+  VIGIL_TRY(s.rules, c.GetString("correlation.rules"));
+  if (s.rules.empty()) s.rules = s.national ? "rules/correlation/national" : "rules/correlation/default";
+  VIGIL_TRY(s.pipeline.local_origin, c.GetString("correlation.origin"));
+  VIGIL_TRY(s.pipeline.engine.allowed_lateness_ns, c.GetDurationNanos("correlation.allowed-lateness"));
+  VIGIL_TRY(int64_t every, c.GetInt("correlation.checkpoint-events"));
+  s.pipeline.checkpoint_every_events = static_cast<uint64_t>(every);
+  VIGIL_TRY(int64_t groups, c.GetInt("correlation.max-groups-per-rule"));
+  s.pipeline.engine.max_groups_per_rule = static_cast<uint32_t>(groups);
+  VIGIL_TRY(s.retention_interval_ns, c.GetDurationNanos("retention.interval"));
+  for (size_t i = 0; i < vigil::correlator::kEventClassCount; ++i) {
+    const auto cls = static_cast<vigil::correlator::EventClass>(i);
+    VIGIL_TRY(s.retention.max_age_ns[i],
+              c.GetDurationNanos("retention." + std::string(vigil::correlator::EventClassName(cls))));
+  }
   return s;
 }
 
@@ -120,6 +188,16 @@ int Run(const Args& a) {
     return kExitError;
   }
   Settings& s = *settings;
+  std::shared_ptr<const vigil::RuleSet> rules;
+  {
+    // Correlation off: an empty rule set (events are still stored and indexed).
+    auto loaded = vigil::correlator::LoadCorrelationRules(s.correlate ? s.rules : std::string());
+    if (!loaded) {
+      fmt::print(stderr, "vigil-correlator: correlation rules ({}):\n{}\n", s.rules, loaded.error().message);
+      return kExitError;
+    }
+    rules = std::move(*loaded);
+  }
   if (a.test_config) {
     fmt::print("vigil-correlator: configuration {} is valid\n", a.config_path);
     return kExitOk;
@@ -146,7 +224,18 @@ int Run(const Args& a) {
                s.db.path, db.error().message);
     return kExitError;
   }
-  auto store = vigil::correlator::EventStoreWriter::Create(**db, s.store);
+  std::unique_ptr<vigil::transport::Sender> upstream;
+  vigil::correlator::UpstreamFn forward;
+  if (s.forward) {
+    auto tx = vigil::transport::Sender::Start(**db, s.upstream, &log);
+    if (!tx) {
+      fmt::print(stderr, "vigil-correlator: upstream {}: {}\n", s.upstream.connect, tx.error().message);
+      return kExitError;
+    }
+    upstream = std::move(*tx);
+    forward = [tx = upstream.get()](std::string_view json) { return tx->Send(json); };
+  }
+  auto store = vigil::correlator::CorrelationPipeline::Create(**db, s.store, rules, s.pipeline, forward);
   if (!store) {
     fmt::print(stderr, "vigil-correlator: event store: {}\n", store.error().message);
     return kExitError;
@@ -156,18 +245,34 @@ int Run(const Args& a) {
     fmt::print(stderr, "vigil-correlator: cannot listen on {}: {}\n", s.receiver.bind, rx.error().message);
     return kExitError;
   }
-  log.Notice("correlator", "listening on {}, storing into {}", (*rx)->endpoint(), s.db.path);
+  log.Notice("correlator", "{} tier listening on {}, storing into {}, {} correlation rules{}",
+             s.national ? "national" : "province", (*rx)->endpoint(), s.db.path,
+             rules->correlations().size(), s.forward ? ", forwarding to " + s.upstream.connect : "");
 
+  const vigil::correlator::StoreLayout& layout = (*store)->layout();  // retention: main thread
+  const int64_t start_ns = vigil::MonotonicNanos();
+  int64_t next_stats = s.stats_interval_ns > 0 ? start_ns + s.stats_interval_ns : INT64_MAX;
+  int64_t next_retention = s.retention_interval_ns > 0 ? start_ns + s.retention_interval_ns : INT64_MAX;
   for (;;) {
     int sig = 0;
-    if (s.stats_interval_ns > 0) {
-      timespec ts{static_cast<time_t>(s.stats_interval_ns / vigil::kNanosPerSecond),
-                  static_cast<long>(s.stats_interval_ns % vigil::kNanosPerSecond)};
+    const int64_t now = vigil::MonotonicNanos();
+    if (now >= next_stats) {
+      log.Info("stats", "{}", FormatCounters((*rx)->counters(), (*store)->writer().counters()));
+      next_stats = now + s.stats_interval_ns;
+    }
+    if (now >= next_retention) {
+      auto r = vigil::correlator::RunRetention(**db, layout, s.retention, vigil::WallClock{}.Now().ns);
+      if (!r) log.Error("retention", "{}", r.error().message);
+      else log.Info("retention", "{} families cut by time range", r->families_cut);
+      next_retention = now + s.retention_interval_ns;
+    }
+    const int64_t wait = std::min(next_stats, next_retention) - now;
+    if (wait < INT64_MAX / 2) {
+      const int64_t w = std::max<int64_t>(wait, 1'000'000);
+      timespec ts{static_cast<time_t>(w / vigil::kNanosPerSecond),
+                  static_cast<long>(w % vigil::kNanosPerSecond)};
       sig = sigtimedwait(&stop_set, nullptr, &ts);
-      if (sig < 0) {
-        log.Info("stats", "{}", FormatCounters((*rx)->counters(), (*store)->counters()));
-        continue;  // timeout (EAGAIN) or EINTR
-      }
+      if (sig < 0) continue;  // timeout (EAGAIN) or EINTR
     } else if (sigwait(&stop_set, &sig) != 0) {
       continue;
     }
@@ -175,10 +280,17 @@ int Run(const Args& a) {
     break;
   }
 
-  // Stop receiving first: everything acknowledged is already durably stored.
-  const std::string final_counters = FormatCounters((*rx)->counters(), (*store)->counters());
+  // Stop receiving first: everything acknowledged is already durably stored (with the window
+  // state: a restart resumes the open windows).
   rx->reset();
+  const auto& pc = (*store)->counters();
+  const std::string final_counters =
+      FormatCounters(vigil::CounterRegistry{}, (*store)->writer().counters()) +
+      fmt::format(" correlation.events={} correlation.alerts={} correlation.forwarded={} "
+                  "correlation.forward_errors={}",
+                  pc.events_correlated, pc.alerts_stored, pc.alerts_forwarded, pc.forward_errors);
   store->reset();
+  upstream.reset();  // spools what is pending; unacknowledged alerts are resent next start
   if (auto st = (*db)->Flush(); !st) {
     log.Error("correlator", "flush on shutdown failed: {}", st.error().message);
   }

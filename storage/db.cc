@@ -47,7 +47,10 @@ Result<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(opts), options.path, descs, &handles, &raw);
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(opts), options.path, descs, &handles, &raw)
+          : rocksdb::DB::Open(rocksdb::DBOptions(opts), options.path, descs, &handles, &raw);
   if (!s.ok()) return FromRocks(s, "open " + options.path);
 
   std::unique_ptr<Db> db(new Db());

@@ -45,6 +45,9 @@ struct DbOptions {
   std::string path;                          // directory; required
   std::vector<std::string> column_families;  // opened, or created when missing
   bool create_if_missing = true;
+  // Read-only: no writes, no lock, so it can open a store another process has open (it sees
+  // the data as of Open). For readers such as `vigil query`; do not create families with it.
+  bool read_only = false;
   size_t write_buffer_bytes = 64u << 20;  // per-family memtable size before flush
   int max_background_jobs = 2;            // flush + compaction threads
 };

@@ -6,4 +6,5 @@ vigil_library(vigil_storage
     ${CMAKE_CURRENT_LIST_DIR}/write_batch.cc
     ${CMAKE_CURRENT_LIST_DIR}/iterator.cc
     ${CMAKE_CURRENT_LIST_DIR}/db.cc
+    ${CMAKE_CURRENT_LIST_DIR}/range_delete.cc
   DEPS vigil_core vigil::rocksdb)

@@ -89,23 +89,31 @@ Status Flatten(simdjson::dom::element el, std::string& path, int depth, FlatEven
 
 Result<FlatEvent> FlatEvent::FromJson(std::string_view json, uint64_t id) {
   simdjson::dom::parser parser;
+  FlatEvent ev;
+  VIGIL_CHECK_OK(ev.Parse(json, id, parser));
+  return ev;
+}
+
+Status FlatEvent::Parse(std::string_view json, uint64_t id, simdjson::dom::parser& parser) {
+  fields_.clear();
+  type_.clear();
+  time_ = Timestamp{};
   simdjson::dom::element root;
   auto err = parser.parse(json.data(), json.size()).get(root);
   if (err) return Error(ErrorCode::kParse, std::string("bad event JSON: ") + simdjson::error_message(err));
   if (!root.is_object()) return Error(ErrorCode::kParse, "bad event JSON: not an object");
-  FlatEvent ev;
-  ev.SetId(id);
+  SetId(id);
   std::string path;
-  VIGIL_CHECK_OK(Flatten(root, path, 0, ev));
+  VIGIL_CHECK_OK(Flatten(root, path, 0, *this));
   std::string_view type;
-  if (root["event_type"].get(type) == simdjson::SUCCESS) ev.SetType(std::string(type));
+  if (root["event_type"].get(type) == simdjson::SUCCESS) SetType(std::string(type));
   std::string_view ts;
   if (root["timestamp"].get(ts) == simdjson::SUCCESS) {
     auto t = Timestamp::Parse(ts);
     if (!t) return Error(ErrorCode::kParse, "bad event timestamp: " + t.error().message);
-    ev.SetTime(*t);
+    SetTime(*t);
   }
-  return ev;
+  return Ok();
 }
 
 }  // namespace vigil

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <simdjson.h>
+
 #include "core/result.h"
 #include "rules/correlation/event_view.h"
 
@@ -38,6 +40,9 @@ class FlatEvent final : public EventView {
   // Parses one EVE JSON object: nested objects become dotted paths, arrays are kept as
   // FieldValue::kOther, "event_type" and "timestamp" fill the envelope.
   static Result<FlatEvent> FromJson(std::string_view json, uint64_t id);
+  // The same into this event (its previous fields dropped), with a caller-owned parser reused
+  // across events: what a hot loop should use (FromJson allocates a parser per call).
+  Status Parse(std::string_view json, uint64_t id, simdjson::dom::parser& parser);
 
   std::string_view event_type() const override { return type_; }
   Timestamp timestamp() const override { return time_; }

@@ -12,8 +12,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr std::string_view kClassNames[kEventClassCount] = {"alert", "flow",    "dns",   "http",
-                                                            "tls",   "anomaly", "stats", "other"};
+constexpr std::string_view kClassNames[kEventClassCount] = {
+    "alert", "flow", "dns", "http", "tls", "anomaly", "stats", "correlation", "other"};
 constexpr std::string_view kReasonNames[kRejectReasonCount] = {
     "empty",         "too_large",          "invalid_json", "not_object",      "too_deep",
     "missing_timestamp", "bad_timestamp", "missing_event_type", "bad_event_type", "reserved_field"};
@@ -30,6 +30,7 @@ constexpr CounterDef kDefs[] = {
     {"ingest.stored.tls", "events stored in events.tls"},
     {"ingest.stored.anomaly", "events stored in events.anomaly"},
     {"ingest.stored.stats", "events stored in events.stats"},
+    {"ingest.stored.correlation", "events stored in events.correlation"},
     {"ingest.stored.other", "events stored in events.other (event_type not a known class)"},
     {"ingest.rejected.empty", "events rejected: empty line"},
     {"ingest.rejected.too_large", "events rejected: longer than ingest.max-event-bytes"},
@@ -64,6 +65,26 @@ void AppendJsonEscaped(std::string* out, std::string_view s) {
       out->push_back(ch);
     }
   }
+}
+
+// Appends `object` (a JSON object) with the authenticated identity stamped as its first fields:
+// "vigil_origin" and, when known, "vigil_province" (the province the allow list gives the
+// sender's key: the national tier's view of where an event came from). The event's own fields
+// follow byte for byte.
+void AppendStamped(std::string* out, std::string_view origin, std::string_view province,
+                   std::string_view object) {
+  const std::string_view rest = object.substr(object.find('{') + 1);
+  out->append("{\"vigil_origin\":\"");
+  AppendJsonEscaped(out, origin);
+  out->push_back('"');
+  if (!province.empty()) {
+    out->append(",\"vigil_province\":\"");
+    AppendJsonEscaped(out, province);
+    out->push_back('"');
+  }
+  const size_t first = rest.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && rest[first] != '}') out->push_back(',');
+  out->append(rest);
 }
 
 // Checks that brackets outside strings nest properly and no deeper than max_depth. simdjson On
@@ -119,6 +140,16 @@ EventClass ClassifyEventType(std::string_view t) {
   }
   if (t == "netflow") return EventClass::kFlow;
   return EventClass::kOther;
+}
+
+bool ParseEventClass(std::string_view name, EventClass* out) {
+  for (size_t i = 0; i < kEventClassCount; ++i) {
+    if (name == kClassNames[i]) {
+      *out = static_cast<EventClass>(i);
+      return true;
+    }
+  }
+  return false;
 }
 
 EventStoreWriter::EventStoreWriter(EventStoreOptions options) : options_(std::move(options)) {}
@@ -273,7 +304,7 @@ bool EventStoreWriter::Validate(std::string_view line, Parsed* out, RejectReason
         }
         continue;
       }
-    } else if (key == "vigil_origin") {
+    } else if (key == "vigil_origin" || key == "vigil_province") {
       *why = RejectReason::kReservedField;
       return false;
     }
@@ -332,18 +363,14 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
 
     value_.clear();
     if (ok) {
-      // Stamp the authenticated identity as the first field; the event's own fields follow.
-      // Validation guarantees line starts with '{' after optional whitespace.
-      const size_t brace = line.find('{');
-      std::string_view rest = line.substr(brace + 1);
-      value_.append("{\"vigil_origin\":\"");
-      AppendJsonEscaped(&value_, b.origin);
-      value_.push_back('"');
-      const size_t first = rest.find_first_not_of(" \t\r\n");
-      if (first != std::string_view::npos && rest[first] != '}') value_.push_back(',');
-      value_.append(rest);
+      // Validation guarantees the line is an object.
+      AppendStamped(&value_, b.origin, b.province, line);
       VIGIL_CHECK_OK(wb.Put(families_[static_cast<size_t>(p.cls)], key_, value_));
       ++stored[static_cast<size_t>(p.cls)];
+      if (observer_) {
+        const StoredEvent se{p.cls, p.ts_ns, key_, value_, b.origin, b.province};
+        VIGIL_CHECK_OK(observer_(se, wb));
+      }
     } else {
       value_.append(RejectReasonName(why));
       value_.push_back('\0');
@@ -361,6 +388,28 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (rejected[i] != 0) block_->Add(group_[kRejectedBase + i], rejected[i]);
   }
+  return Ok();
+}
+
+Status EventStoreWriter::AddLocalEvent(EventClass cls, int64_t ts_ns, std::string_view origin,
+                                       uint64_t seq, uint32_t index, std::string_view json,
+                                       storage::WriteBatch& wb, std::string* key_out) {
+  if (origin.size() > 0xffff) return Error(ErrorCode::kInvalidArgument, "origin too long");
+  std::string key;
+  storage::PutI64BE(&key, ts_ns);
+  storage::PutU16BE(&key, static_cast<uint16_t>(origin.size()));
+  key.append(origin);
+  storage::PutU64BE(&key, seq);
+  storage::PutU32BE(&key, index);
+  // Stamped like a received event ("vigil_origin" first) so readers treat both alike.
+  if (json.find('{') == std::string_view::npos) {
+    return Error(ErrorCode::kInvalidArgument, "local event is not an object");
+  }
+  std::string value;
+  AppendStamped(&value, origin, {}, json);
+  VIGIL_CHECK_OK(wb.Put(families_[static_cast<size_t>(cls)], key, value));
+  block_->Add(group_[kStoredBase + static_cast<size_t>(cls)]);
+  if (key_out) *key_out = std::move(key);
   return Ok();
 }
 

@@ -6,7 +6,7 @@
 //   VIGIL_TRY(auto rx, transport::Receiver::Start(db, ro, writer->Sink(), &log));
 //
 // Layout (see README.md):
-//   family "events.<class>" (alert, flow, dns, http, tls, anomaly, stats, other)
+//   family "events.<class>" (alert, flow, dns, http, tls, anomaly, stats, correlation, other)
 //     key   = [I64BE timestamp ns][U16BE origin length][origin][U64BE batch seq][U32BE index]
 //     value = {"vigil_origin":"<authenticated origin>", <the event's own fields>}
 //   family "events.rejected"
@@ -22,6 +22,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,11 +38,29 @@
 
 namespace vigil::correlator {
 
-// Event classes, one column family each. kOther takes every event_type not listed.
-enum class EventClass : uint8_t { kAlert, kFlow, kDns, kHttp, kTls, kAnomaly, kStats, kOther };
-inline constexpr size_t kEventClassCount = 8;
+// Event classes, one column family each. kOther takes every event_type not listed (it stays
+// last). kCorrelation holds correlated alerts: this correlator's own and those received from a
+// lower tier.
+enum class EventClass : uint8_t { kAlert, kFlow, kDns, kHttp, kTls, kAnomaly, kStats, kCorrelation, kOther };
+inline constexpr size_t kEventClassCount = 9;
 std::string_view EventClassName(EventClass c);  // "alert", ..., "other"
 EventClass ClassifyEventType(std::string_view event_type);
+// The class named `name` ("alert", "correlation"...; also "correlated" and "alerts"-style
+// plurals are accepted by callers that normalise first), or false.
+bool ParseEventClass(std::string_view name, EventClass* out);
+
+// One event as it was added to the write batch, handed to the StoredEventObserver.
+struct StoredEvent {
+  EventClass cls = EventClass::kOther;
+  int64_t ts_ns = 0;
+  std::string_view key;       // its key in family(cls)
+  std::string_view json;      // the stored value (with "vigil_origin" first)
+  std::string_view origin;    // authenticated sender identity
+  std::string_view province;  // from the receiver's allow list ("" when none)
+};
+// Called for every stored (valid) event, in batch order, with the batch being built; it may add
+// its own writes (indexes, correlated alerts) to wb. An error fails the whole batch.
+using StoredEventObserver = std::function<Status(const StoredEvent& event, storage::WriteBatch& wb)>;
 
 // Why an event was rejected. Each has a counter "ingest.rejected.<name>".
 enum class RejectReason : uint8_t {
@@ -83,6 +102,14 @@ class EventStoreWriter {
   Status AddBatch(const transport::ReceivedBatch& batch, storage::WriteBatch& wb);
   // A BatchSink bound to this writer (which must outlive the receiver using it).
   transport::BatchSink Sink();
+  // Sees every stored event (see StoredEventObserver). Set before the receiver starts.
+  void SetObserver(StoredEventObserver observer) { observer_ = std::move(observer); }
+  // Adds one event this process made itself (a correlated alert) under `origin`, keyed like a
+  // received one with (seq, index) chosen by the caller, and stamped with "vigil_origin" the
+  // same way. `json` must be a valid EVE object (without vigil_origin).
+  Status AddLocalEvent(EventClass cls, int64_t ts_ns, std::string_view origin, uint64_t seq,
+                       uint32_t index, std::string_view json, storage::WriteBatch& wb,
+                       std::string* key_out);
 
   storage::ColumnFamily family(EventClass c) const { return families_[static_cast<size_t>(c)]; }
   storage::ColumnFamily rejected_family() const { return rejected_; }
@@ -107,6 +134,7 @@ class EventStoreWriter {
   std::string key_;           // reused
   std::string value_;         // reused
   std::string nesting_;       // reused: open brackets while checking nesting
+  StoredEventObserver observer_;
   CounterRegistry registry_;
   CounterGroup group_;
   CounterBlock* block_ = nullptr;

@@ -1,4 +1,5 @@
-// The default rules shipped in rules/correlation/default fire on the behaviour they describe.
+// The default rules shipped in rules/correlation/default (provincial tier) and
+// rules/correlation/national (national tier) fire on the behaviour they describe.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,9 +9,9 @@
 namespace vigil::testing {
 namespace {
 
-std::shared_ptr<const RuleSet> DefaultRules() {
+std::shared_ptr<const RuleSet> DefaultRules(const char* dir = "rules/correlation/default") {
   RuleSetBuilder b;
-  for (const auto& entry : std::filesystem::directory_iterator("rules/correlation/default")) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".yml") b.AddFile(entry.path().string());
   }
   auto rs = b.Build();
@@ -89,8 +90,18 @@ TEST(DefaultRules, SourceSeenBySeveralSensors) {
   EXPECT_EQ(Names(RunAll(rules, ev)), (std::vector<std::string>{"vigil_multi_sensor_source"}));
 }
 
-TEST(DefaultRules, NationalSameSourceInSeveralProvinces) {
+TEST(DefaultRules, ProvincialRulesIgnoreProvinceCorrelations) {
   auto rules = DefaultRules();
+  std::vector<FlatEvent> ev;
+  for (int p = 0; p < 3; ++p) {
+    ev.push_back(Ev("correlation", p * 3600 * kSec, p + 1,
+                    {{"src_ip", "198.51.100.200"}, {"province", "province-" + std::to_string(p)}}));
+  }
+  EXPECT_TRUE(RunAll(rules, ev).empty());
+}
+
+TEST(DefaultRules, NationalSameSourceInSeveralProvinces) {
+  auto rules = DefaultRules("rules/correlation/national");
   std::vector<FlatEvent> ev;
   for (int p = 0; p < 3; ++p) {
     ev.push_back(Ev("correlation", p * 3600 * kSec, p + 1,

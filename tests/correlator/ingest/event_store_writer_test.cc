@@ -192,6 +192,15 @@ TEST_F(EventStoreWriterTest, UnbalancedBracketsAreInvalidNotCrashes) {
   EXPECT_EQ(Rows(EventClass::kDns).size(), 1u);  // brackets and escaped quotes inside a string
 }
 
+TEST_F(EventStoreWriterTest, TimestampsBeyondTheNanosecondRangeAreRejected) {
+  // Year 2423 overflowed int64 nanoseconds in Timestamp::Parse (found by
+  // correlator_pipeline_fuzz under UBSan); 2261 still fits.
+  Store("o", 1, {Ev("dns", "2423-11-14T22:13:20Z", "\"x\":1"), Ev("dns", "2261-01-01T00:00:00Z", "\"x\":2"),
+                 Ev("dns", "1600-01-01T00:00:00Z", "\"x\":3")});
+  EXPECT_EQ(RejectedReasons(), (std::vector<std::string>{"bad_timestamp", "bad_timestamp"}));
+  EXPECT_EQ(Rows(EventClass::kDns).size(), 1u);
+}
+
 TEST_F(EventStoreWriterTest, SameBatchStoredTwiceKeepsOneCopy) {
   // Even without the receiver's de-duplication, the key suffix (origin, seq, index) makes a
   // resent batch overwrite itself.

@@ -198,10 +198,13 @@ correlation:
 TEST(DefaultRules, AllLoadTogether) {
   RuleSetBuilder b;
   size_t files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("rules/correlation/default")) {
-    if (entry.path().extension() != ".yml") continue;
-    ASSERT_TRUE(b.AddFile(entry.path().string()));
-    ++files;
+  // Provincial rules and the national tier's (which a national correlator loads alone).
+  for (const char* dir : {"rules/correlation/default", "rules/correlation/national"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".yml") continue;
+      ASSERT_TRUE(b.AddFile(entry.path().string()));
+      ++files;
+    }
   }
   EXPECT_EQ(files, 8u);
   auto rs = b.Build();

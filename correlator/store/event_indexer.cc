@@ -1,0 +1,41 @@
+#include "correlator/store/event_indexer.h"
+
+#include "storage/key_codec.h"
+
+namespace vigil::correlator {
+
+EventIndexer::EventIndexer(const StoreLayout& layout)
+    : layout_(layout),
+      paths_{FieldPath("src_ip"), FieldPath("dest_ip"), FieldPath("alert.signature_id"),
+             FieldPath("community_id")} {}
+
+Status EventIndexer::AddValue(IndexField field, std::string_view value, const StoredEvent& event,
+                              storage::WriteBatch& wb) {
+  if (value.empty() || value.size() > kMaxIndexValueBytes) return Ok();
+  key_.clear();
+  AppendIndexKey(&key_, IndexBucket(event.ts_ns), value, event.key, event.cls);
+  return wb.Put(layout_.family(field), key_, {});
+}
+
+Status EventIndexer::Add(const StoredEvent& event, const EventView& view, storage::WriteBatch& wb) {
+  static_assert(kIndexFieldCount == 5, "the first four fields are read from the event");
+  for (size_t i = 0; i < 4; ++i) {
+    const FieldValue v = view.Get(paths_[i]);
+    if (v.is_string()) {
+      VIGIL_CHECK_OK(AddValue(static_cast<IndexField>(i), v.str, event, wb));
+    } else if (v.is_number()) {
+      char buf[32];
+      VIGIL_CHECK_OK(AddValue(static_cast<IndexField>(i), FormatNumber(v.num, buf), event, wb));
+    }
+  }
+  return Ok();
+}
+
+Status EventIndexer::MapId(const StoredEvent& event, uint64_t event_id, storage::WriteBatch& wb) {
+  key_.clear();
+  key_.push_back(static_cast<char>(event.cls));
+  key_.append(event.key);
+  return wb.Put(layout_.event_ids, storage::U64Key(event_id), key_);
+}
+
+}  // namespace vigil::correlator

@@ -1,0 +1,42 @@
+// EventIndexer: adds the index entries and the event-id mapping of one stored event to the
+// write batch that stores the event (so an event and its index entries commit atomically).
+//
+//   EventIndexer ix(layout);
+//   VIGIL_CHECK_OK(ix.MapId(stored, event_id, wb));                 // index.event_id
+//   VIGIL_CHECK_OK(ix.Add(stored, view, wb));                       // src_ip, dest_ip, ...
+//   VIGIL_CHECK_OK(ix.AddValue(IndexField::kGroupKey, "src_ip=10.0.0.1", stored, wb));
+//
+// Indexed: src_ip, dest_ip, alert.signature_id, community_id (when present as a scalar and at
+// most kMaxIndexValueBytes long). Numbers are indexed by their canonical text ("2100498").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "correlator/store/store_layout.h"
+#include "rules/correlation/event_view.h"
+#include "storage/write_batch.h"
+
+namespace vigil::correlator {
+
+class EventIndexer {
+ public:
+  explicit EventIndexer(const StoreLayout& layout);
+
+  // Index entries for the indexed fields the event has.
+  Status Add(const StoredEvent& event, const EventView& view, storage::WriteBatch& wb);
+  // index.event_id[event_id] = [class][primary key]: every stored event has one, in arrival
+  // order (the correlator replays events after its last checkpoint from it).
+  Status MapId(const StoredEvent& event, uint64_t event_id, storage::WriteBatch& wb);
+  // One entry of `field` with an explicit value (group keys of correlated alerts).
+  Status AddValue(IndexField field, std::string_view value, const StoredEvent& event, storage::WriteBatch& wb);
+
+ private:
+  const StoreLayout& layout_;
+  FieldPath paths_[4];
+  std::string key_;  // reused
+};
+
+}  // namespace vigil::correlator

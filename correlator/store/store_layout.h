@@ -1,0 +1,79 @@
+// StoreLayout: the column families of a correlator's event store and how their keys are built.
+// Shared by the writer side (ingest, indexes, correlation state, retention) and the reader side
+// (`vigil query`), so both agree on one layout.
+//
+//   events.<class>      [I64BE ts][U16BE origin len][origin][U64BE seq][U32BE index] -> EVE JSON
+//   index.<field>       [I64BE hour bucket][U16BE value len][value][primary key][U8 class] -> ""
+//   index.event_id      [U64BE event id] -> [U8 class][primary key]
+//   correlator.state    "engine" -> [U64BE next event id][U64BE next local seq][engine checkpoint]
+//
+// Index keys start with the hour bucket of the event time so that retention drops expired index
+// entries by time range (DeleteKeyRange) like the events themselves; a lookup of one value over
+// [from, to) seeks once per hour bucket. Event ids are given in arrival order by the correlator
+// (they are the ids correlated alerts list as contributing events).
+//
+//   VIGIL_TRY(StoreLayout layout, StoreLayout::Open(db));
+//   std::string k;  AppendIndexKey(&k, IndexBucket(ts), "10.0.0.1", primary, EventClass::kFlow);
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "correlator/ingest/event_store_writer.h"
+#include "storage/db.h"
+
+namespace vigil::correlator {
+
+// Indexed fields. kGroupKey indexes correlated alerts by their group key ("src_ip=10.0.0.1").
+enum class IndexField : uint8_t { kSrcIp, kDestIp, kSignatureId, kCommunityId, kGroupKey };
+inline constexpr size_t kIndexFieldCount = 5;
+std::string_view IndexFieldName(IndexField f);  // "src_ip", "dest_ip", "signature_id", ...
+// Accepts the index names and the EVE paths ("alert.signature_id", "group_key", "group").
+bool ParseIndexField(std::string_view name, IndexField* out);
+
+inline constexpr int64_t kIndexBucketNs = 3600LL * 1'000'000'000;
+// Start of the hour bucket holding ts (floor, also for negative times).
+int64_t IndexBucket(int64_t ts_ns);
+
+// Largest indexed value (longer values are not indexed).
+inline constexpr size_t kMaxIndexValueBytes = 1024;
+
+void AppendIndexPrefix(std::string* out, int64_t bucket, std::string_view value);
+void AppendIndexKey(std::string* out, int64_t bucket, std::string_view value, std::string_view primary,
+                    EventClass cls);
+// Splits an index key whose prefix (bucket + value) is prefix_len bytes long.
+struct IndexEntry {
+  EventClass cls = EventClass::kOther;
+  std::string_view primary;
+};
+[[nodiscard]] bool ParseIndexKey(std::string_view key, size_t prefix_len, IndexEntry* out);
+
+// The 8-byte sortable time prefix of event and index keys, and its inverse (key must hold at
+// least 8 bytes: callers check).
+std::string TimeKey(int64_t ts_ns);
+int64_t KeyTime(std::string_view key);
+
+// The event time of a primary key (its first 8 bytes).
+[[nodiscard]] Result<int64_t> PrimaryKeyTime(std::string_view primary);
+
+struct StoreLayout {
+  std::array<storage::ColumnFamily, kEventClassCount> events;
+  std::array<storage::ColumnFamily, kIndexFieldCount> index;
+  storage::ColumnFamily event_ids;
+  storage::ColumnFamily state;
+
+  // Opens (creating when missing) every family.
+  [[nodiscard]] static Result<StoreLayout> Open(storage::Db& db);
+  // Readers: the families must exist (kNotFound: "not a correlator store", naming the family).
+  [[nodiscard]] static Result<StoreLayout> OpenExisting(const storage::Db& db);
+  storage::ColumnFamily family(EventClass c) const { return events[static_cast<size_t>(c)]; }
+  storage::ColumnFamily family(IndexField f) const { return index[static_cast<size_t>(f)]; }
+};
+
+inline constexpr std::string_view kStateKey = "engine";
+
+}  // namespace vigil::correlator

@@ -1,0 +1,169 @@
+#include "correlator/tier/correlation_pipeline.h"
+
+#include <utility>
+
+#include "core/json_writer.h"
+#include "correlator/engine/flat_event.h"
+#include "storage/key_codec.h"
+
+namespace vigil::correlator {
+namespace {
+
+constexpr size_t kStateHeaderBytes = 16;  // next event id + next local seq
+
+}  // namespace
+
+CorrelationPipeline::CorrelationPipeline(std::unique_ptr<EventStoreWriter> writer, StoreLayout layout,
+                                         std::shared_ptr<const RuleSet> rules, PipelineOptions options,
+                                         UpstreamFn upstream)
+    : writer_(std::move(writer)),
+      layout_(layout),
+      indexer_(layout_),
+      rules_(rules),
+      options_(std::move(options)),
+      upstream_(std::move(upstream)),
+      engine_(rules_, options_.engine) {}
+
+Result<std::unique_ptr<CorrelationPipeline>> CorrelationPipeline::Create(
+    storage::Db& db, EventStoreOptions store, std::shared_ptr<const RuleSet> rules,
+    PipelineOptions options, UpstreamFn upstream) {
+  if (!rules) return Error(ErrorCode::kInvalidArgument, "correlation pipeline: no rule set");
+  if (options.local_origin.empty() || options.local_origin.size() > 0xffff) {
+    return Error(ErrorCode::kInvalidArgument, "correlation.origin must be 1..65535 bytes");
+  }
+  VIGIL_TRY(auto writer, EventStoreWriter::Create(db, std::move(store)));
+  VIGIL_TRY(StoreLayout layout, StoreLayout::Open(db));
+  std::unique_ptr<CorrelationPipeline> p(new CorrelationPipeline(
+      std::move(writer), layout, std::move(rules), std::move(options), std::move(upstream)));
+  VIGIL_CHECK_OK(p->Restore(db));
+  CorrelationPipeline* raw = p.get();
+  p->writer_->SetObserver(
+      [raw](const StoredEvent& e, storage::WriteBatch& wb) { return raw->OnStored(e, wb); });
+  return p;
+}
+
+Status CorrelationPipeline::Restore(storage::Db& db) {
+  VIGIL_TRY(auto bytes, db.Get(layout_.state, kStateKey));
+  if (!bytes) return Replay(db);  // a fresh store (or one written without correlation state)
+  if (bytes->size() < kStateHeaderBytes) {
+    return Error(ErrorCode::kCorrupt, "correlator.state: checkpoint shorter than its header");
+  }
+  next_event_id_ = storage::DecodeU64BE(bytes->data());
+  next_local_seq_ = storage::DecodeU64BE(bytes->data() + 8);
+  Status s = engine_.Restore(std::string_view(*bytes).substr(kStateHeaderBytes));
+  if (!s) {
+    return Error(s.error().code, "correlator.state: " + s.error().message +
+                                     " (rules changed since the checkpoint? move the store aside "
+                                     "or delete its correlator.state family to start afresh)");
+  }
+  return Replay(db);
+}
+
+Status CorrelationPipeline::Replay(storage::Db& db) {
+  // Events stored after the checkpoint, in arrival order. Alerts they raise were stored (and
+  // forwarded) the first time: storing them again writes the same keys and values.
+  static const FieldPath kProvince("vigil_province");
+  storage::WriteBatch wb;
+  auto it = db.NewIterator(layout_.event_ids, {storage::U64Key(next_event_id_), std::nullopt});
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    const uint64_t id = storage::DecodeU64BE(it.key().data());
+    const std::string_view where = it.value();
+    next_event_id_ = id + 1;
+    if (where.size() < 2 || static_cast<uint8_t>(where[0]) >= kEventClassCount) continue;
+    VIGIL_TRY(auto json, db.Get(layout_.family(static_cast<EventClass>(where[0])), where.substr(1)));
+    if (!json || !view_.Parse(*json, id, parser_)) continue;  // expired, or never correlated
+    const FieldValue province = view_.Get(kProvince);
+    if (province.is_string()) view_.Set("province", std::string(province.str));
+    ++counters_.events_replayed;
+    Correlate();
+    VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/false));
+  }
+  VIGIL_CHECK_OK(it.status());
+  if (counters_.events_replayed == 0) return Ok();
+  VIGIL_CHECK_OK(PutState(wb));
+  return db.Write(wb, storage::Durability::kSync);
+}
+
+transport::BatchSink CorrelationPipeline::Sink() {
+  return [this](const transport::ReceivedBatch& b, storage::WriteBatch& wb) { return AddBatch(b, wb); };
+}
+
+Status CorrelationPipeline::AddBatch(const transport::ReceivedBatch& batch, storage::WriteBatch& wb) {
+  VIGIL_CHECK_OK(writer_->AddBatch(batch, wb));
+  VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/true));
+  if (events_since_checkpoint_ < options_.checkpoint_every_events) return Ok();
+  return PutState(wb);
+}
+
+Status CorrelationPipeline::Flush(storage::WriteBatch& wb) {
+  engine_.Flush(alerts_);
+  VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/true));
+  return PutState(wb);
+}
+
+void CorrelationPipeline::Correlate() {
+  if (rules_->DetectionsFor(view_.event_type()).empty()) return;
+  ++counters_.events_correlated;
+  engine_.Process(view_, alerts_);
+}
+
+Status CorrelationPipeline::OnStored(const StoredEvent& event, storage::WriteBatch& wb) {
+  const uint64_t id = next_event_id_++;
+  ++events_since_checkpoint_;
+  VIGIL_CHECK_OK(indexer_.MapId(event, id, wb));
+  if (!view_.Parse(event.json, id, parser_)) {
+    // Ingest validated the JSON; FlatEvent is stricter on depth. Stored, not indexed/correlated.
+    ++counters_.bad_views;
+    return Ok();
+  }
+  if (!event.province.empty()) view_.Set("province", event.province);
+  VIGIL_CHECK_OK(indexer_.Add(event, view_, wb));
+  Correlate();
+  return Ok();
+}
+
+Status CorrelationPipeline::StoreAlerts(storage::WriteBatch& wb, bool forward) {
+  if (alerts_.empty()) return Ok();
+  JsonWriter w;
+  std::string key;
+  for (const CorrelationAlert& a : alerts_) {
+    w.Clear();
+    WriteCorrelationEve(a, w);
+    const std::string_view json = w.str();
+    const int64_t ts = a.window_end.ns;
+    VIGIL_CHECK_OK(writer_->AddLocalEvent(EventClass::kCorrelation, ts, options_.local_origin,
+                                          next_local_seq_++, 0, json, wb, &key));
+    const StoredEvent se{EventClass::kCorrelation, ts, key, json, options_.local_origin, {}};
+    group_key_.clear();
+    for (const auto& [field, value] : a.group) {
+      if (!group_key_.empty()) group_key_.push_back(',');
+      group_key_.append(field).push_back('=');
+      group_key_.append(value);
+      IndexField f;
+      if (ParseIndexField(field, &f) && f != IndexField::kGroupKey) {
+        VIGIL_CHECK_OK(indexer_.AddValue(f, value, se, wb));
+      }
+    }
+    VIGIL_CHECK_OK(indexer_.AddValue(IndexField::kGroupKey, group_key_, se, wb));
+    ++counters_.alerts_stored;
+    if (upstream_ && forward) {
+      if (upstream_(json)) ++counters_.alerts_forwarded;
+      else ++counters_.forward_errors;
+    }
+  }
+  alerts_.clear();
+  return Ok();
+}
+
+Status CorrelationPipeline::PutState(storage::WriteBatch& wb) {
+  state_.clear();
+  storage::PutU64BE(&state_, next_event_id_);
+  storage::PutU64BE(&state_, next_local_seq_);
+  state_.append(engine_.Checkpoint());
+  counters_.checkpoint_bytes = state_.size();
+  ++counters_.checkpoints;
+  events_since_checkpoint_ = 0;
+  return wb.Put(layout_.state, kStateKey, state_);
+}
+
+}  // namespace vigil::correlator

@@ -1,0 +1,181 @@
+// CorrelationPipeline: events, their index entries, event-id mappings, correlated alerts and the
+// engine checkpoint land in the one WriteBatch of the received batch; the national tier sees the
+// authenticated province; retention deletes by time range per class.
+#include "correlator/tier/correlation_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "correlator/store/retention.h"
+#include "correlator/tier/rule_loader.h"
+#include "storage/key_codec.h"
+#include "tests/correlator/tier/pipeline_test_util.h"
+#include "tests/storage/temp_dir.h"
+
+namespace vigil::correlator {
+namespace {
+
+using testing_util::kSec;
+using testing_util::kT0;
+constexpr const char* kRules = testing_util::kThreeAlertsRules;
+
+std::string Ts(int64_t offset_s) { return Timestamp{kT0 + offset_s * kSec}.ToEve(); }
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void Open(std::shared_ptr<const RuleSet> rules, UpstreamFn up = nullptr) {
+    p_.reset();
+    db_.reset();
+    storage::DbOptions o;
+    o.path = dir_.Sub("db");
+    auto db = storage::Db::Open(o);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(*db);
+    PipelineOptions po;
+    po.engine.allowed_lateness_ns = 0;
+    auto p = CorrelationPipeline::Create(*db_, EventStoreOptions{}, rules, po, std::move(up));
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    p_ = std::move(*p);
+  }
+  static std::shared_ptr<const RuleSet> Rules(const char* text) { return testing_util::RulesFromText(text); }
+  // Adds one batch; returns the WriteBatch it built (not yet written) after writing a copy.
+  size_t Store(uint64_t seq, const std::vector<std::string>& lines, std::string_view province = "") {
+    std::string payload;
+    for (const auto& l : lines) payload += l + "\n";
+    transport::ReceivedBatch b{"sensor-a", province, seq, static_cast<uint32_t>(lines.size()), payload};
+    storage::WriteBatch wb;
+    EXPECT_TRUE(p_->AddBatch(b, wb).ok());
+    const size_t n = wb.count();
+    EXPECT_TRUE(db_->Write(wb, storage::Durability::kBuffered).ok());
+    return n;
+  }
+  std::vector<std::pair<std::string, std::string>> Rows(storage::ColumnFamily cf) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto it = db_->NewIterator(cf);
+    for (it.SeekToFirst(); it.Valid(); it.Next()) out.emplace_back(std::string(it.key()), std::string(it.value()));
+    return out;
+  }
+  std::string Alert(int64_t t, const std::string& src, int sev = 1) {
+    return R"({"timestamp":")" + Ts(t) + R"(","event_type":"alert","src_ip":")" + src +
+           R"(","dest_ip":"10.0.0.2","community_id":"1:abc","alert":{"signature_id":2100498,"severity":)" +
+           std::to_string(sev) + "}}";
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::Db> db_;
+  std::unique_ptr<CorrelationPipeline> p_;
+};
+
+TEST_F(PipelineTest, IndexesIdsAlertsAndCheckpointInOneBatch) {
+  std::vector<std::string> forwarded;
+  Open(Rules(kRules), [&](std::string_view j) {
+    forwarded.emplace_back(j);
+    return Ok();
+  });
+  // 4 events: 4 puts + 4 index entries each + 1 id each = 24; + 1 alert + its 2 index entries
+  // (src_ip, group key) = 27; no checkpoint yet (every 100,000 events). (The 4th event moves the
+  // watermark past the 3rd.)
+  const size_t puts = Store(1, {Alert(0, "198.51.100.1"), Alert(1, "198.51.100.1"), Alert(2, "198.51.100.1"),
+                                Alert(3, "198.51.100.2", 3)});
+  p_.reset();
+  Open(Rules(kRules));
+  EXPECT_EQ(p_->next_event_id(), 5u);  // no checkpoint: the 4 events were replayed
+  EXPECT_EQ(p_->counters().events_replayed, 4u);
+  EXPECT_EQ(p_->counters().alerts_stored, 1u);  // the same alert again, same key
+  const auto& L = p_->layout();
+  ASSERT_EQ(Rows(L.family(EventClass::kAlert)).size(), 4u);
+  const auto corr = Rows(L.family(EventClass::kCorrelation));
+  ASSERT_EQ(corr.size(), 1u);
+  EXPECT_NE(corr[0].second.find("\"vigil_origin\":\"correlator\""), std::string::npos) << corr[0].second;
+  EXPECT_NE(corr[0].second.find("\"event_ids\":[1,2,3]"), std::string::npos) << corr[0].second;
+  ASSERT_EQ(forwarded.size(), 1u);
+  EXPECT_NE(forwarded[0].find("\"title\":\"three alerts\""), std::string::npos);
+  EXPECT_EQ(puts, 27u);
+
+  // src_ip index: three events and the alert for .1, in the hour bucket of kT0; one for .2.
+  const auto all_src = Rows(L.family(IndexField::kSrcIp));
+  ASSERT_EQ(all_src.size(), 5u);
+  std::string prefix;
+  AppendIndexPrefix(&prefix, IndexBucket(kT0), "198.51.100.1");
+  std::vector<std::pair<std::string, std::string>> src;
+  for (const auto& row : all_src) {
+    if (row.first.compare(0, prefix.size(), prefix) == 0) src.push_back(row);
+  }
+  ASSERT_EQ(src.size(), 4u);
+  IndexEntry e;
+  ASSERT_TRUE(ParseIndexKey(src[0].first, prefix.size(), &e));
+  EXPECT_EQ(e.cls, EventClass::kAlert);
+  auto t = PrimaryKeyTime(e.primary);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t, kT0);
+  EXPECT_EQ(Rows(L.family(IndexField::kSignatureId)).size(), 4u);
+  const auto groups = Rows(L.family(IndexField::kGroupKey));
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_NE(groups[0].first.find("src_ip=198.51.100.1"), std::string::npos);
+
+  // Event id 2 maps to the second alert's primary key.
+  auto id2 = db_->Get(L.event_ids, storage::U64Key(2));
+  ASSERT_TRUE(id2.ok() && id2->has_value());
+  EXPECT_EQ(static_cast<EventClass>((**id2)[0]), EventClass::kAlert);
+  EXPECT_EQ((**id2).substr(1), Rows(L.family(EventClass::kAlert))[1].first);
+}
+
+TEST_F(PipelineTest, NationalTierSeesTheAuthenticatedProvince) {
+  auto rules = LoadCorrelationRules("rules/correlation/national");
+  ASSERT_TRUE(rules.ok()) << rules.error().message;
+  Open(*rules);
+  auto corr = [](int64_t t, const char* claimed) {
+    return R"({"timestamp":")" + Ts(t) + R"(","event_type":"correlation","src_ip":"203.0.113.9","province":")" +
+           claimed + R"(","correlation":{"rule_name":"vigil_port_scan"}})";
+  };
+  // Three provinces by key; every event claims the same province: the stamp wins.
+  Store(1, {corr(0, "p1")}, "prov-a");
+  Store(2, {corr(60, "p1")}, "prov-b");
+  storage::WriteBatch wb;
+  ASSERT_TRUE(p_->Flush(wb).ok());
+  EXPECT_EQ(p_->counters().alerts_stored, 0u);  // two provinces only
+  Store(3, {corr(120, "p1")}, "prov-c");
+  ASSERT_TRUE(p_->Flush(wb).ok());
+  ASSERT_TRUE(db_->Write(wb, storage::Durability::kBuffered).ok());
+  const auto rows = Rows(p_->layout().family(EventClass::kCorrelation));
+  ASSERT_EQ(rows.size(), 4u);  // three received + our alert
+  EXPECT_NE(rows[0].second.find("\"vigil_province\":\"prov-a\""), std::string::npos) << rows[0].second;
+  bool found = false;
+  for (const auto& [k, v] : rows) found |= v.find("vigil_national_multi_province") != std::string::npos;
+  EXPECT_TRUE(found);
+}
+
+TEST_F(PipelineTest, RetentionDeletesByTimeRangePerClass) {
+  Open(Rules(kRules));
+  std::vector<std::string> lines;
+  for (int h = 0; h < 6; ++h) {
+    lines.push_back(Alert(h * 3600, "10.0.0." + std::to_string(h), 3));
+    lines.push_back(R"({"timestamp":")" + Ts(h * 3600) + R"(","event_type":"flow","src_ip":"10.0.0.)" +
+                    std::to_string(h) + R"("})");
+  }
+  Store(1, lines);
+  const auto& L = p_->layout();
+  RetentionPolicy keep_some;
+  keep_some.max_age_ns[static_cast<size_t>(EventClass::kFlow)] = 2 * 3600 * kSec;  // others: forever
+  const int64_t now = kT0 + 5 * 3600 * kSec;  // cutoff kT0 + 3h exactly: hour 3 stays
+  auto r = RunRetention(*db_, L, keep_some, now);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(Rows(L.family(EventClass::kFlow)).size(), 3u);    // hours 3, 4, 5
+  EXPECT_EQ(Rows(L.family(EventClass::kAlert)).size(), 6u);   // kept for ever
+  EXPECT_EQ(Rows(L.family(IndexField::kSrcIp)).size(), 12u);  // a class keeps everything
+
+  RetentionPolicy all;
+  all.max_age_ns.fill(2 * 3600 * kSec);
+  r = RunRetention(*db_, L, all, now);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(Rows(L.family(EventClass::kAlert)).size(), 3u);
+  EXPECT_EQ(Rows(L.family(IndexField::kSrcIp)).size(), 6u);  // buckets of hours 3..5
+  // Ids 1..12 in arrival order (alert, flow per hour): hours 0..2 are ids 1..6.
+  EXPECT_EQ(r->event_ids_cut_below, 7u);
+  EXPECT_EQ(Rows(L.event_ids).size(), 6u);
+}
+
+}  // namespace
+}  // namespace vigil::correlator

@@ -1,0 +1,36 @@
+// Shared by the pipeline and query tests: a tiny rule set (three serious alerts from one source
+// within a minute) and the time base of their events.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "rules/correlation/rule_set.h"
+
+namespace vigil::correlator::testing_util {
+
+constexpr int64_t kSec = 1'000'000'000;
+constexpr int64_t kT0 = 1'700'000'000LL * kSec;
+
+constexpr const char* kThreeAlertsRules = R"(
+title: alert
+name: a
+logsource: {category: alert}
+detection: {sel: {alert.severity|lte: 2}, condition: sel}
+---
+title: three alerts
+name: three
+correlation: {type: event_count, rules: [a], group-by: [src_ip], timespan: 1m, condition: {gte: 3}}
+)";
+
+inline std::shared_ptr<const RuleSet> RulesFromText(const char* text) {
+  RuleSetBuilder b;
+  b.AddText("t.yml", text);
+  auto rs = b.Build();
+  EXPECT_TRUE(rs.ok()) << (rs.ok() ? "" : rs.error().message);
+  return rs.ok() ? std::make_shared<const RuleSet>(std::move(*rs)) : nullptr;
+}
+
+}  // namespace vigil::correlator::testing_util
