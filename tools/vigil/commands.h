@@ -13,5 +13,9 @@ struct CommandResult {
 };
 
 void AddKeysCommand(CLI::App& app, CommandResult& result);
+void AddBundleCommand(CLI::App& app, CommandResult& result);    // `vigil bundle`
+void AddRulesTestCommand(CLI::App& app, CommandResult& result);  // `vigil rules test`
+void AddQueryCommand(CLI::App& app, CommandResult& result);      // `vigil query`
+void AddForwardCommand(CLI::App& app, CommandResult& result);    // `vigil forward`
 
 }  // namespace vigil::cli

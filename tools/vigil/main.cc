@@ -10,6 +10,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   vigil::cli::CommandResult result;
   vigil::cli::AddKeysCommand(app, result);
+  vigil::cli::AddBundleCommand(app, result);
+  vigil::cli::AddRulesTestCommand(app, result);
+  vigil::cli::AddQueryCommand(app, result);
+  vigil::cli::AddForwardCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
