@@ -337,16 +337,69 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
   return Ok();
 }
 
+// The literals of one (buffer, transform chain) database being assembled for a group.
+struct GroupLiterals {
+  std::vector<HsLiteral> lits;
+  std::map<std::pair<std::string, bool>, uint32_t> index;  // identical literals share an id
+  std::vector<std::vector<uint32_t>> rules;                // id → rules
+
+  void Add(const FastPattern& fp, uint32_t rule_index) {
+    auto [it, added] = index.emplace(std::make_pair(fp.bytes, fp.nocase),
+                                     static_cast<uint32_t>(lits.size()));
+    if (added) {
+      lits.push_back({fp.bytes, fp.nocase, it->second});
+      rules.emplace_back();
+    }
+    rules[it->second].push_back(rule_index);
+  }
+};
+
+namespace {
+
+using LiteralsByView = std::map<std::pair<BufferId, uint32_t>, GroupLiterals>;
+
+}  // namespace
+
+Result<RuleGroup::BufferDb> DetectEngine::CompileBufferDb(BufferId buffer, uint32_t chain,
+                                                          const GroupLiterals& l) {
+  DbCache cache(cfg_.cache_dir);
+  RuleGroup::BufferDb bdb;
+  bdb.buffer = buffer;
+  bdb.chain = chain;
+  std::string key = cache.enabled() ? DbCache::Key(l.lits) : std::string();
+  bool loaded = false;
+  if (cache.enabled()) {
+    if (auto db = cache.Load(key)) {
+      bdb.db = std::move(*db);
+      loaded = true;
+      ++stats_.cache_hits;
+    } else {
+      ++stats_.cache_misses;
+    }
+  }
+  if (!loaded) {
+    VIGIL_TRY(HsDatabase db, HsDatabase::CompileLiterals(l.lits));
+    bdb.db = std::move(db);
+    if (cache.enabled()) (void)cache.Store(key, bdb.db);  // a cache write failure only costs time
+  }
+  for (const auto& rs : l.rules) {
+    bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
+    bdb.rule_ids.insert(bdb.rule_ids.end(), rs.begin(), rs.end());
+  }
+  bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
+  if (Status st = scratch_.Grow(bdb.db); !st) return std::move(st).error();
+  ++stats_.databases;
+  stats_.database_bytes += bdb.db.Size();
+  stats_.patterns += l.lits.size();
+  return bdb;
+}
+
 Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_group) {
   if (auto it = group_dedupe_.find(ids); it != group_dedupe_.end()) return it->second;
   RuleGroup g;
   g.rules = ids;
-  struct Lits {
-    std::vector<HsLiteral> lits;
-    std::map<std::pair<std::string, bool>, uint32_t> index;
-    std::vector<std::vector<uint32_t>> rules;
-  };
-  std::map<std::pair<BufferId, uint32_t>, Lits> per_buffer;  // (buffer, transform chain)
+  LiteralsByView per_buffer;   // (buffer, transform chain) → literals
+  LiteralsByView packet_only;  // the pkt_data literals of rules a TCP packet call can match
   for (uint32_t ri : ids) {
     const EngineRule& er = rules_[ri];
     if (!er.fast_pattern) {
@@ -362,46 +415,23 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
       }
       continue;
     }
-    Lits& l = per_buffer[{er.fast_pattern->buffer, er.lists[er.fast_pattern->list].chain}];
-    auto [it, added] = l.index.emplace(std::make_pair(er.fast_pattern->bytes, er.fast_pattern->nocase),
-                                       static_cast<uint32_t>(l.lits.size()));
-    if (added) {
-      l.lits.push_back({er.fast_pattern->bytes, er.fast_pattern->nocase, it->second});
-      l.rules.emplace_back();
+    const std::pair<BufferId, uint32_t> view{er.fast_pattern->buffer,
+                                             er.lists[er.fast_pattern->list].chain};
+    per_buffer[view].Add(*er.fast_pattern, ri);
+    // On a packet of a TCP flow whose stream is inspected, pkt_data rules run only when they
+    // are no_stream or dsize rules (DetectThread::Evaluate): those alone form the packet-only
+    // database that such packets scan instead of the whole pkt_data one.
+    if (view.first == BufferId::kPacket && !er.only_stream && (er.no_stream || er.rule->dsize)) {
+      packet_only[view].Add(*er.fast_pattern, ri);
     }
-    l.rules[it->second].push_back(ri);
   }
-  DbCache cache(cfg_.cache_dir);
   for (auto& [view, l] : per_buffer) {
-    RuleGroup::BufferDb bdb;
-    bdb.buffer = view.first;
-    bdb.chain = view.second;
-    std::string key = cache.enabled() ? DbCache::Key(l.lits) : std::string();
-    bool loaded = false;
-    if (cache.enabled()) {
-      if (auto db = cache.Load(key)) {
-        bdb.db = std::move(*db);
-        loaded = true;
-        ++stats_.cache_hits;
-      } else {
-        ++stats_.cache_misses;
-      }
-    }
-    if (!loaded) {
-      VIGIL_TRY(HsDatabase db, HsDatabase::CompileLiterals(l.lits));
-      bdb.db = std::move(db);
-      if (cache.enabled()) (void)cache.Store(key, bdb.db);  // a cache write failure only costs time
-    }
-    for (const auto& rs : l.rules) {
-      bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
-      bdb.rule_ids.insert(bdb.rule_ids.end(), rs.begin(), rs.end());
-    }
-    bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
-    if (Status st = scratch_.Grow(bdb.db); !st) return std::move(st).error();
-    ++stats_.databases;
-    stats_.database_bytes += bdb.db.Size();
-    stats_.patterns += l.lits.size();
+    VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(view.first, view.second, l));
     g.dbs.push_back(std::move(bdb));
+  }
+  for (auto& [view, l] : packet_only) {
+    VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(view.first, view.second, l));
+    g.tcp_packet_dbs.push_back(std::move(bdb));
   }
   g.ip_only.Finish();
   stats_.always_check_entries += g.always.size();

@@ -95,9 +95,16 @@ struct RuleGroup {
   };
   std::vector<uint32_t> rules;   // every rule in the group, ascending
   std::vector<BufferDb> dbs;
+  // For packet calls on a TCP flow whose stream is inspected: the pkt_data databases (per
+  // chain) holding only the rules such a call can match (no_stream, dsize). Those calls scan
+  // these instead of the pkt_data entries of `dbs`, so a TCP payload is not scanned twice by the
+  // whole pkt_data database (once in its stream chunk, once as a packet). Empty when no such rule.
+  std::vector<BufferDb> tcp_packet_dbs;
   std::vector<uint32_t> always;  // rules without a fast pattern: checked on every inspection
   IpOnlyIndex ip_only;           // header-only rules found by address instead
 };
+
+struct GroupLiterals;  // detect_engine.cc: the literals of one database being assembled
 
 struct DetectStats {
   size_t rules_in = 0;
@@ -160,6 +167,8 @@ class DetectEngine {
   Status Prepare(const rules::ClassificationConfig* classes, const rules::ThresholdConfig* thresholds);
   Status BuildGroups();
   Result<uint32_t> MakeGroup(std::vector<uint32_t> rule_ids, bool port_group);
+  Result<RuleGroup::BufferDb> CompileBufferDb(rules::BufferId buffer, uint32_t chain,
+                                              const GroupLiterals& lits);
 
   DetectConfig cfg_;
   std::unique_ptr<rules::RuleSet> set_;

@@ -309,12 +309,17 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
   const auto& groups = engine_.groups();
   ++generation_;  // transformed buffers of the previous inspection are stale
   uint64_t hits = 0;
+  // A packet of a TCP flow whose stream is inspected: its payload was (or will be) scanned in
+  // the stream chunk; only no_stream / dsize rules need it as a packet (Evaluate), so the
+  // group's small packet-only pkt_data databases replace the full ones.
+  const bool tcp_packet =
+      in.kind == InspectKind::kPacket && t == kTransportTcp && in.tcp_stream_inspected;
   for (uint32_t gid : gids) {
     if (gid == 0) continue;
     const RuleGroup& g = groups[gid - 1];
-    for (const RuleGroup::BufferDb& db : g.dbs) {
+    auto scan = [&](const RuleGroup::BufferDb& db) {
       const auto* buf = View(db.buffer, db.chain, in);
-      if (!buf || buf->empty()) continue;
+      if (!buf || buf->empty()) return;
       auto on_match = [&](unsigned id, unsigned long long) {
         for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
           candidates_.push_back(db.rule_ids[k]);
@@ -323,6 +328,12 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
         }
       };
       if (!db.db.Scan(*buf, hs_, on_match)) Count(DetectCounters::kScanErrors);
+    };
+    for (const RuleGroup::BufferDb& db : g.dbs) {
+      if (!tcp_packet || db.buffer != BufferId::kPacket) scan(db);
+    }
+    if (tcp_packet) {
+      for (const RuleGroup::BufferDb& db : g.tcp_packet_dbs) scan(db);
     }
     candidates_.insert(candidates_.end(), g.always.begin(), g.always.end());
     g.ip_only.Lookup(p.src, p.dst, &candidates_);

@@ -28,4 +28,9 @@ StreamView StreamWindow::Feed(std::span<const uint8_t> chunk) {
   return v;
 }
 
+void StreamWindow::Gap(uint64_t length) {
+  buf_.clear();
+  consumed_ += std::min(length, depth_ - std::min(depth_, consumed_));
+}
+
 }  // namespace vigil::sensor

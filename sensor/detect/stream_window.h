@@ -31,6 +31,9 @@ class StreamWindow {
  public:
   StreamWindow(uint32_t keep_bytes, uint64_t depth_bytes) : keep_(keep_bytes), depth_(depth_bytes) {}
   StreamView Feed(std::span<const uint8_t> chunk);
+  // `length` bytes are missing before the next chunk: drop the kept tail so no match spans the
+  // hole; the missing bytes count toward the depth (as sequence space does in reassembly).
+  void Gap(uint64_t length);
   uint64_t consumed() const { return consumed_; }
 
  private:

@@ -36,6 +36,9 @@ struct FlowInspectState {
   uint8_t ended = 0;                      // stream ends seen: bit 0 to_server, bit 1 to_client
   FlowDetectState detect;
   StreamWindow window[2] = {StreamWindow(0, 0), StreamWindow(0, 0)};
+  // Stream bytes per direction (0 = client to server) for `stream_size`: delivered in order plus
+  // the gaps skipped, i.e. how far the sequence numbers advanced (Suricata: next_seq - isn).
+  uint64_t stream_bytes[2] = {0, 0};
   std::vector<uint8_t> http_stages;       // parallel to the HTTP parser's transaction queue
   uint8_t tls_stage = 0;
   // (transaction key, engine rule index) of transaction-scoped alerts already raised.

@@ -32,6 +32,7 @@ DetectConfig MakeDetectConfig(const SensorConfig& c) {
   // stream.reassembly.depth 0 means "no limit" in the config; the window wants a number.
   cfg.stream_depth_bytes = c.stream.stream_depth != 0 ? c.stream.stream_depth : UINT64_MAX;
   cfg.threshold_table_size = d.threshold_table_size;
+  cfg.xbits_table_size = d.xbits_table_size;
   cfg.cache_dir = d.cache_dir;
   cfg.profile_timing = d.profile_timing;
   return cfg;
@@ -45,7 +46,10 @@ std::vector<uint8_t> TxScope(const DetectEngine& engine) {
     const EngineRule& er = engine.rules()[i];
     bool app_buffer = false;
     for (const CompiledList& l : er.lists) {
-      if (l.buffer != rules::BufferId::kPacket) app_buffer = true;
+      // base64_data inspects what base64_decode decoded from another list: that list decides.
+      if (l.buffer != rules::BufferId::kPacket && l.buffer != rules::BufferId::kBase64Data) {
+        app_buffer = true;
+      }
     }
     out[i] = app_buffer || (!er.app_proto.empty() && !er.has_pkt_data) ? 1 : 0;
   }

@@ -117,6 +117,10 @@ InspectInput InspectPlugin::BaseInput(const Packet& p, FlowInspectState* s, bool
   in.established = s != nullptr && s->established;
   in.tcp_stream_inspected = tcp_stream;
   in.app_proto = s != nullptr ? AppProtoName(s->proto) : std::string_view();
+  if (s != nullptr && p.ip_proto == 6) {  // also the flow-level packets of stream calls
+    in.client_stream_bytes = static_cast<int64_t>(s->stream_bytes[0]);
+    in.server_stream_bytes = static_cast<int64_t>(s->stream_bytes[1]);
+  }
   return in;
 }
 
@@ -201,6 +205,7 @@ void InspectPlugin::OnStreamData(const Flow& flow, StreamDirection dir,
   (void)offset;
   if (flow.index >= flows_.capacity() || bytes.empty()) return;
   FlowInspectState& s = State(flow);
+  s.stream_bytes[Idx(dir)] += bytes.size();
   FeedStream(s, flow, dir, bytes);
   if (detect_) InspectStream(s, flow, dir, bytes);
 }
@@ -210,6 +215,8 @@ void InspectPlugin::OnStreamGap(const Flow& flow, StreamDirection dir, uint64_t 
   (void)offset;
   if (flow.index >= flows_.capacity()) return;
   FlowInspectState& s = State(flow);
+  s.stream_bytes[Idx(dir)] += length;
+  s.window[Idx(dir)].Gap(length);  // no stream match across missing bytes
   if (s.parser != nullptr) {
     s.parser->OnGap(AppDir(dir), length);
   } else if (s.proto == AppProto::kUnknown) {
@@ -414,7 +421,11 @@ void InspectPlugin::OnFlowEnd(Flow& flow, const FlowStreamStats& stream) {
   s.proto = AppProto::kUnknown;
   s.active = s.established = s.alerted = false;
   s.ended = 0;
+  s.stream_bytes[0] = s.stream_bytes[1] = 0;
   s.detect.bits.clear();
+  s.detect.ints.clear();  // flowint and by_flow thresholds are the flow's, not the slot's
+  s.detect.ints_set.clear();
+  s.detect.rates.clear();
   s.detect.pass = false;
   s.tls_stage = 0;
 }

@@ -169,6 +169,8 @@ ConfigSchema SensorConfigSchema() {
         "bytes of earlier stream data kept so a pattern crossing segments matches");
   s.Int("detect.threshold-table-size", 65536, 16, 1 << 24,
         "threshold / detection_filter tracking entries per worker");
+  s.Int("detect.xbits-table-size", 65536, 16, 1 << 24,
+        "xbits (host / ip_pair bits) entries per worker; when full, new bits are not set (counted)");
   s.String("detect.cache-dir", "", "directory for compiled rule databases; empty = no cache");
   s.Bool("detect.profiling", false, "time every rule check (rule profile; costs two clock reads)");
 
@@ -355,6 +357,7 @@ Result<SensorConfig> BuildSensorConfig(const Config& c) {
   VIGIL_CHECK_OK(u32("detect.pcre-depth-limit", d.pcre_depth_limit));
   VIGIL_CHECK_OK(u32("detect.stream-window", d.stream_window_bytes));
   VIGIL_CHECK_OK(u32("detect.threshold-table-size", d.threshold_table_size));
+  VIGIL_CHECK_OK(u32("detect.xbits-table-size", d.xbits_table_size));
   VIGIL_TRY(d.cache_dir, c.GetString("detect.cache-dir"));
   VIGIL_TRY(d.profile_timing, c.GetBool("detect.profiling"));
 

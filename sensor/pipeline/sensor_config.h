@@ -51,6 +51,7 @@ struct DetectionSettings {
   uint32_t pcre_depth_limit = 1500;
   uint32_t stream_window_bytes = 4096;
   uint32_t threshold_table_size = 65536;
+  uint32_t xbits_table_size = 65536;
   std::string cache_dir;
   bool profile_timing = false;
 };

@@ -11,6 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 TEST(Header, AddressesPortsAndDirection) {
   Harness h(R"(alert tcp 10.0.0.0/8 any -> 192.168.0.0/16 80 (content:"x"; sid:1;)
@@ -282,6 +283,72 @@ TEST(Stream, DepthBoundsInspection) {
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(v2.data.data()), v2.data.size()), "23456789");
   StreamView v3 = w.Feed({reinterpret_cast<const uint8_t*>(a.data()), 3});
   EXPECT_TRUE(v3.data.empty());
+}
+
+TEST(Stream, TcpPacketCallsScanOnlyThePacketOnlyDatabase) {
+  Harness h(R"(alert tcp any any -> any any (content:"STREAMONLY"; sid:1;)
+alert tcp any any -> any any (content:"SMALLPKT"; dsize:<100; sid:2;)
+alert tcp any any -> any any (content:"NOSTREAM"; flow:no_stream; sid:3;)
+alert udp any any -> any any (content:"STREAMONLY"; sid:4;))");
+  ASSERT_TRUE(h.engine);
+  // The groups holding tcp rules get a packet-only pkt_data database with sids 2 and 3 only.
+  size_t with_packet_db = 0;
+  for (const RuleGroup& g : h.engine->groups()) {
+    for (const RuleGroup::BufferDb& db : g.tcp_packet_dbs) {
+      ++with_packet_db;
+      EXPECT_EQ(db.buffer, BufferId::kPacket);
+      for (uint32_t ri : db.rule_ids) {
+        const uint32_t sid = h.engine->rules()[ri].rule->meta.sid;
+        EXPECT_TRUE(sid == 2 || sid == 3) << sid;
+      }
+    }
+  }
+  EXPECT_GT(with_packet_db, 0u);
+  const std::string payload = "STREAMONLY SMALLPKT NOSTREAM";
+  auto index_of = [&](uint32_t sid) {
+    for (size_t i = 0; i < h.engine->rules().size(); ++i)
+      if (h.engine->rules()[i].rule->meta.sid == sid) return i;
+    return size_t{0};
+  };
+  // Stream-inspected TCP packet: dsize / no_stream rules alert, the stream rule is not even a
+  // prefilter candidate (its literal is not in the packet-only database).
+  auto seg = MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, payload);
+  BufferSet b;
+  b.Set(BufferId::kPacket, seg->pkt.payload_span());
+  InspectInput in{.packet = &seg->pkt, .buffers = &b, .flow = &h.flow, .to_server = true,
+                  .established = true, .tcp_stream_inspected = true};
+  h.thread->Inspect(in, &h.q);
+  EXPECT_THAT(Sids(h.q), UnorderedElementsAre(2u, 3u));
+  EXPECT_EQ(h.thread->profile()[index_of(1)].prefilter_hits, 0u);
+  // Untracked TCP (no stream inspection) and UDP packets still scan the whole database.
+  in.tcp_stream_inspected = false;
+  h.thread->Inspect(in, &h.q);
+  EXPECT_THAT(Sids(h.q), UnorderedElementsAre(1u, 2u, 3u));
+  auto udp = MakePacket(17, "1.1.1.1", 1234, "2.2.2.2", 80, payload);
+  EXPECT_THAT(h.Run(udp->pkt), ElementsAre(4u));
+}
+
+TEST(Stream, GapDropsTheKeptTailAndCountsTowardDepth) {
+  StreamWindow w(8, 20);
+  const std::string a = "abcdefghij";
+  auto bytes = [&](size_t off, size_t n) {
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(a.data() + off), n);
+  };
+  auto text = [](const StreamView& v) {
+    return std::string(reinterpret_cast<const char*>(v.data.data()), v.data.size());
+  };
+  EXPECT_EQ(text(w.Feed(bytes(0, 4))), "abcd");
+  w.Gap(6);  // 10 of 20 used
+  StreamView v = w.Feed(bytes(4, 3));
+  EXPECT_EQ(text(v), "efg") << "nothing before the gap is kept";
+  EXPECT_EQ(v.new_offset, 0u);
+  EXPECT_EQ(w.consumed(), 13u);
+  StreamView v2 = w.Feed(bytes(0, 10));
+  EXPECT_TRUE(v2.depth_reached);
+  EXPECT_EQ(text(v2), "efgabcdefg") << "7 of the 10 bytes fit under the depth";
+  w.Gap(100);
+  EXPECT_EQ(w.consumed(), 20u);
+  EXPECT_TRUE(w.Feed(bytes(0, 1)).data.empty());
 }
 
 TEST(Unsupported, SkippedAndCountedByReason) {
