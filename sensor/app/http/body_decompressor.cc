@@ -37,25 +37,92 @@ void BodyDecompressor::Start(Kind kind) {
   kind_ = kind;
   started_ = false;
   prefix_len_ = 0;
+  hdr_ = Hdr::kFixed;
+  hdr_flags_ = 0;
+  hdr_left_ = 10;
   total_in_ = total_out_ = 0;
+}
+
+bool BodyDecompressor::SkipGzipHeader(std::span<const uint8_t>& in) {
+  constexpr uint8_t kFhcrc = 0x02, kFextra = 0x04, kFname = 0x08, kFcomment = 0x10;
+  auto skip = [&](uint32_t n) {
+    size_t k = std::min<size_t>(n, in.size());
+    total_in_ += k;
+    in = in.subspan(k);
+    return static_cast<uint32_t>(k);
+  };
+  while (hdr_ != Hdr::kDone) {
+    if (in.empty()) return false;
+    switch (hdr_) {
+      case Hdr::kFixed:  // magic(2) CM FLG MTIME(4) XFL OS; the first two are in prefix_
+        if (hdr_left_ == 7) hdr_flags_ = in[0];  // FLG is the 4th byte
+        hdr_left_ -= skip(1);
+        if (hdr_left_ == 0) {
+          hdr_ = (hdr_flags_ & kFextra) ? Hdr::kExtraLen : Hdr::kName;
+          hdr_left_ = 2;
+        }
+        break;
+      case Hdr::kExtraLen:  // XLEN, little-endian
+        if (hdr_left_ == 2) {
+          xlen_lo_ = in[0];
+        } else {
+          hdr_ = Hdr::kExtra;
+          uint32_t len = xlen_lo_ | (static_cast<uint32_t>(in[0]) << 8);
+          skip(1);
+          hdr_left_ = len;
+          if (len == 0) hdr_ = Hdr::kName;
+          break;
+        }
+        hdr_left_ -= skip(1);
+        break;
+      case Hdr::kExtra:
+        hdr_left_ -= skip(hdr_left_);
+        if (hdr_left_ == 0) hdr_ = Hdr::kName;
+        break;
+      case Hdr::kName:
+      case Hdr::kComment: {
+        bool want = hdr_ == Hdr::kName ? (hdr_flags_ & kFname) : (hdr_flags_ & kFcomment);
+        if (want) {
+          uint8_t c = in[0];
+          skip(1);
+          if (c != 0) break;
+        }
+        hdr_ = hdr_ == Hdr::kName ? Hdr::kComment : Hdr::kCrc;
+        hdr_left_ = 2;
+        break;
+      }
+      case Hdr::kCrc:
+        if (hdr_flags_ & kFhcrc) hdr_left_ -= skip(hdr_left_);
+        else hdr_left_ = 0;
+        if (hdr_left_ == 0) hdr_ = Hdr::kDone;
+        break;
+      case Hdr::kDone:
+        break;
+    }
+  }
+  return true;
 }
 
 BodyDecompressor::Status BodyDecompressor::Feed(std::span<const uint8_t> in, std::string& out,
                                                 uint64_t out_limit, const Limits& limits) {
   if (!started_) {
-    if (kind_ == Kind::kGzip) {
-      // 15 + 32: gzip or zlib header, detected by zlib (some servers label zlib data gzip).
-      if (!Init(15 + 32)) return Status::kError;
+    // The first two bytes decide the format, buffered if split.
+    while (prefix_len_ < 2 && !in.empty()) {
+      prefix_[prefix_len_++] = in[0];
+      in = in.subspan(1);
+    }
+    if (prefix_len_ < 2) return Status::kOk;
+    unsigned b0 = prefix_[0], b1 = prefix_[1];
+    if (b0 == 0x1f && b1 == 0x8b) {
+      if (hdr_ == Hdr::kFixed && hdr_left_ == 10) {
+        hdr_left_ = 8;  // magic consumed
+        total_in_ += 2;
+      }
+      if (!SkipGzipHeader(in)) return Status::kOk;
+      if (!Init(-15)) return Status::kError;
       started_ = true;
     } else {
-      // Decide zlib-wrapped vs raw deflate from the first two bytes, buffering them if split.
-      while (prefix_len_ < 2 && !in.empty()) {
-        prefix_[prefix_len_++] = in[0];
-        in = in.subspan(1);
-      }
-      if (prefix_len_ < 2) return Status::kOk;
-      unsigned cmf = prefix_[0], flg = prefix_[1];
-      bool zlib_header = (cmf & 0x0f) == 8 && ((cmf << 8) | flg) % 31 == 0;
+      bool zlib_header = (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
       if (!Init(zlib_header ? 15 : -15)) return Status::kError;
       started_ = true;
       Status st = Inflate(std::span<const uint8_t>(prefix_, 2), out, out_limit, limits);

@@ -42,8 +42,10 @@ class BodyDecompressor {
   BodyDecompressor(const BodyDecompressor&) = delete;
   BodyDecompressor& operator=(const BodyDecompressor&) = delete;
 
-  // Begins a new body. "deflate" bodies may be zlib-wrapped (RFC 9110) or raw (what many servers
-  // send); the first two bytes decide.
+  // Begins a new body. Like libhtp, the label is only a hint: the first bytes decide between a
+  // gzip member (1f 8b), a zlib stream and raw deflate. The gzip header is walked here, as
+  // libhtp does, not by zlib: reserved flag bits and a wrong header CRC are ignored (browsers
+  // ignore them too), FEXTRA / FNAME / FCOMMENT / FHCRC are skipped; the trailer is not checked.
   void Start(Kind kind);
   Status Feed(std::span<const uint8_t> in, std::string& out, uint64_t out_limit,
               const Limits& limits);
@@ -55,6 +57,10 @@ class BodyDecompressor {
   Status Inflate(std::span<const uint8_t> in, std::string& out, uint64_t out_limit,
                  const Limits& limits);
   bool Init(int window_bits);
+  // Consumes gzip header bytes from `in`; true once the header is complete.
+  bool SkipGzipHeader(std::span<const uint8_t>& in);
+
+  enum class Hdr : uint8_t { kFixed, kExtraLen, kExtra, kName, kComment, kCrc, kDone };
 
   std::unique_ptr<Stream> zs_;
   Kind kind_ = Kind::kGzip;
@@ -62,6 +68,10 @@ class BodyDecompressor {
   int window_bits_ = 0;   // of the live zlib state (0: none)
   uint8_t prefix_[2] = {0, 0};
   size_t prefix_len_ = 0;
+  Hdr hdr_ = Hdr::kFixed;   // gzip header walk
+  uint8_t hdr_flags_ = 0;
+  uint8_t xlen_lo_ = 0;
+  uint32_t hdr_left_ = 0;   // bytes still to skip in the current header part
   uint64_t total_in_ = 0;
   uint64_t total_out_ = 0;
 };

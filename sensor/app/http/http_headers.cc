@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sensor/app/http/http_parser.h"
 #include "sensor/app/http/uri_normalizer.h"
@@ -42,6 +43,74 @@ bool HasToken(std::string_view list, std::string_view token) {
     list.remove_prefix(comma + 1);
   }
   return false;
+}
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Case-insensitive comparison that skips NUL bytes in `a` (libhtp's "nocasenorzero"), so
+// "Transfer\0-Encoding" names the header and "chun\0ked" is chunked. `b` is lower case.
+// EqualsNoCaseNorZero also lets `a` end in whitespace.
+bool StartsNoCaseNorZero(std::string_view a, std::string_view b, size_t* used = nullptr) {
+  size_t i = 0, j = 0;
+  while (j < b.size()) {
+    while (i < a.size() && a[i] == '\0') ++i;
+    if (i == a.size() || Lower(a[i]) != b[j]) return false;
+    ++i;
+    ++j;
+  }
+  if (used != nullptr) *used = i;
+  return true;
+}
+
+bool EqualsNoCaseNorZero(std::string_view a, std::string_view b) {
+  size_t used = 0;
+  if (!StartsNoCaseNorZero(a, b, &used)) return false;
+  for (; used < a.size(); ++used) {
+    char c = a[used];
+    if (c != '\0' && c != ' ' && c != '\t' && c != '\v' && c != '\f') return false;
+  }
+  return true;
+}
+
+bool ContainsNoCase(std::string_view hay, std::string_view needle) {
+  for (size_t i = 0; i < hay.size(); ++i) {
+    if (StartsNoCaseNorZero(hay.substr(i), needle)) return true;
+  }
+  return false;
+}
+
+// A response header by name, NUL bytes and trailing whitespace (VT, FF too) in it ignored.
+const HttpHeader* FindNoCaseNorZero(const std::vector<HttpHeader>& hs, std::string_view lower) {
+  for (const HttpHeader& h : hs) {
+    if (EqualsNoCaseNorZero(h.name, lower)) return &h;
+  }
+  return nullptr;
+}
+
+// The coding to undo for a Content-Encoding value. Like libhtp, the value is read as a list of
+// tokens separated by commas, semicolons and whitespace, NUL bytes ignored (so "x gzip", ": gzip",
+// "identity, gzip", "gz\0ip", "deflate;" and a joined duplicate "gzip, gzip" all decode); the first gzip/x-gzip/deflate/x-deflate token picks the
+// decoder, other tokens (identity, unknown, lzma) are ignored. One layer is decoded.
+std::optional<BodyDecompressor::Kind> ContentCoding(std::string_view v) {
+  size_t i = 0;
+  while (i < v.size()) {
+    auto sep = [](char c) {
+      return c == ',' || c == ';' || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+             c == '\v' || c == '\f';
+    };
+    while (i < v.size() && sep(v[i])) ++i;
+    size_t j = i;
+    while (j < v.size() && !sep(v[j])) ++j;
+    std::string_view tok = v.substr(i, j - i);
+    if (EqualsNoCaseNorZero(tok, "gzip") || EqualsNoCaseNorZero(tok, "x-gzip")) {
+      return BodyDecompressor::Kind::kGzip;
+    }
+    if (EqualsNoCaseNorZero(tok, "deflate") || EqualsNoCaseNorZero(tok, "x-deflate")) {
+      return BodyDecompressor::Kind::kDeflate;
+    }
+    i = j;
+  }
+  return std::nullopt;
 }
 
 std::string_view Value(const HttpHeader* h) { return h != nullptr ? std::string_view(h->value) : std::string_view(); }
@@ -229,7 +298,7 @@ void HttpParser::FinishResponseHeaders(Side& s) {
   tx.server = Value(tx.FindResponseHeader("Server"));
   tx.set_cookie = Value(tx.FindResponseHeader("Set-Cookie"));
   tx.response_content_type = Value(tx.FindResponseHeader("Content-Type"));
-  tx.content_encoding = Value(tx.FindResponseHeader("Content-Encoding"));
+  tx.content_encoding = Value(FindNoCaseNorZero(tx.response_headers, "content-encoding"));
   BuildHeaderBuffers(tx.response_line, tx.response_headers, "Set-Cookie", tx.response_header,
                      tx.response_header_names, tx.response_start);
 
@@ -242,12 +311,16 @@ void HttpParser::FinishResponseHeaders(Side& s) {
     FinishSide(s, true);
     return;
   }
-  const HttpHeader* te = tx.FindResponseHeader("Transfer-Encoding");
+  const HttpHeader* te = FindNoCaseNorZero(tx.response_headers, "transfer-encoding");
   const HttpHeader* cl = tx.FindResponseHeader("Content-Length");
   bool chunked = false;
   if (te != nullptr) {
-    chunked = HasToken(te->value, "chunked");
-    if (!chunked) Raise(&tx, Direction::kToClient, HttpEvent::kInvalidTransferEncodingValueInResponse);
+    // libhtp reads a response as chunked when "chunked" appears anywhere in the value
+    // ("chunkedx", "x chunked", "chunked;"), raising the anomaly unless it is exactly that.
+    chunked = ContainsNoCase(te->value, "chunked");
+    if (!EqualsNoCase(Trim(te->value), "chunked")) {
+      Raise(&tx, Direction::kToClient, HttpEvent::kInvalidTransferEncodingValueInResponse);
+    }
   }
   std::optional<uint64_t> length;
   if (cl != nullptr) {
@@ -256,14 +329,11 @@ void HttpParser::FinishResponseHeaders(Side& s) {
     tx.response_content_length = length;
   }
   if (cfg_.decompress && !tx.content_encoding.empty()) {
-    std::string_view ce = Trim(tx.content_encoding);
-    if (EqualsNoCase(ce, "gzip") || EqualsNoCase(ce, "x-gzip")) {
-      decomp_.Start(BodyDecompressor::Kind::kGzip);
+    std::optional<BodyDecompressor::Kind> kind = ContentCoding(tx.content_encoding);
+    if (kind) {
+      decomp_.Start(*kind);
       decompressing_ = true;
-      tx.flags |= http_tx_flag::kDecompressed;
-    } else if (EqualsNoCase(ce, "deflate")) {
-      decomp_.Start(BodyDecompressor::Kind::kDeflate);
-      decompressing_ = true;
+      undecoded_.clear();
       tx.flags |= http_tx_flag::kDecompressed;
     }
   }

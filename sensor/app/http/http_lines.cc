@@ -22,6 +22,26 @@ bool LooksLikeRequestLine(std::string_view line) {
   return i >= 3 && i < line.size() && line[i] == ' ' && i + 1 < line.size() && line[i + 1] != ' ';
 }
 
+// Bytes libhtp skips before a chunk size.
+bool IsChunkSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+constexpr uint64_t kMaxChunkLen = 0x7fffffff;  // libhtp refuses sizes above INT32_MAX
+
+// libhtp's test for a status line (browsers agree roughly): after optional whitespace and NUL
+// bytes, "http" in any case. Anything else is a response without status line (read as body).
+// Returns the offset of "http", or npos.
+size_t StatusLineStart(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (IsWs(line[i]) || line[i] == '\0' || line[i] == '\v' ||
+                             line[i] == '\f' || line[i] == '\r')) {
+    ++i;
+  }
+  if (line.size() - i < 4 || !EqualsNoCase(line.substr(i, 4), "http")) return std::string_view::npos;
+  return i;
+}
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -49,7 +69,7 @@ void HttpParser::HandleLine(Side& s, std::string_view raw, bool truncated) {
       HandleHeaderLine(s, raw, truncated);
       return;
     case State::kBodyChunkLen:
-      HandleChunkLen(s, StripEol(raw));
+      HandleChunkLen(s, raw);
       return;
     case State::kBodyChunkDataEnd:
       // The CRLF closing the chunk's data; anything else on that line is skipped.
@@ -60,7 +80,8 @@ void HttpParser::HandleLine(Side& s, std::string_view raw, bool truncated) {
       return;  // trailer fields are consumed, not kept
     case State::kResync: {
       std::string_view line = StripEol(raw);
-      bool ok = s.request ? LooksLikeRequestLine(line) : line.starts_with("HTTP/");
+      bool ok = s.request ? LooksLikeRequestLine(line)
+                          : StatusLineStart(line) != std::string_view::npos;
       if (ok) {
         s.state = State::kLine;
         HandleLine(s, raw, truncated);
@@ -161,7 +182,8 @@ void HttpParser::ParseResponseLine(Side& s, std::string_view line, std::string_v
   }
   tx->response_started = true;
 
-  if (!line.starts_with("HTTP/")) {
+  size_t start = StatusLineStart(line);
+  if (start == std::string_view::npos) {
     // No status line: an HTTP/0.9 response (or garbage), read as a body until the stream ends.
     if (!(tx->flags & http_tx_flag::kHttp09)) {
       Raise(tx, Direction::kToClient, HttpEvent::kResponseInvalidProtocol);
@@ -172,9 +194,9 @@ void HttpParser::ParseResponseLine(Side& s, std::string_view line, std::string_v
   }
   tx->response_line.assign(line);
   size_t n = line.size();
-  size_t i = 0;
+  size_t i = start;
   while (i < n && !IsWs(line[i])) ++i;
-  tx->response_protocol.assign(line.substr(0, i));
+  tx->response_protocol.assign(line.substr(start, i - start));
   while (i < n && IsWs(line[i])) ++i;
   size_t j = i;
   while (j < n && !IsWs(line[j])) ++j;
@@ -191,27 +213,36 @@ void HttpParser::ParseResponseLine(Side& s, std::string_view line, std::string_v
   StartHeaders(s);
 }
 
-void HttpParser::HandleChunkLen(Side& s, std::string_view line) {
-  line = Trim(line);
-  if (line.empty()) return;  // stray blank line between chunks: tolerated
-  uint64_t v = 0;
+// Chunk-size line, read as libhtp reads it: leading whitespace and control bytes (CR, LF, SP,
+// HT, VT, FF) skipped, then hex digits; whatever follows the digits (an extension, a stray CR,
+// NUL, VT...) is ignored. A line with no digits, or a size over 2^31 - 1, is invalid: a request
+// side abandons the body (resync), a response is read as a plain body until the stream closes,
+// starting with that very line, since libhtp falls back to identity there too.
+void HttpParser::HandleChunkLen(Side& s, std::string_view raw) {
+  std::string_view line = raw;
   size_t i = 0;
+  while (i < line.size() && IsChunkSpace(line[i])) ++i;
+  if (i == line.size()) return;  // blank (or whitespace-only) line between chunks: tolerated
+  uint64_t v = 0;
+  size_t digits = 0;
   bool ok = true;
-  while (i < line.size()) {
+  for (; i < line.size(); ++i) {
     int h = HexDigit(line[i]);
     if (h < 0) break;
-    if (i >= 15) {  // over 2^60: no real body is that large
+    v = v * 16 + static_cast<uint64_t>(h);
+    if (v > kMaxChunkLen) {
       ok = false;
       break;
     }
-    v = v * 16 + static_cast<uint64_t>(h);
-    ++i;
+    ++digits;
   }
-  if (i == 0) ok = false;
-  size_t k = i;
-  while (ok && k < line.size() && IsWs(line[k])) ++k;
-  if (ok && k < line.size() && line[k] != ';') ok = false;  // only chunk extensions may follow
+  if (digits == 0) ok = false;
   if (!ok) {
+    if (!s.request && s.tx != nullptr) {
+      NotChunked(s, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(raw.data()),
+                                             raw.size()));
+      return;
+    }
     Raise(s, s.tx, HttpEvent::kInvalidRequestChunkLen, HttpEvent::kInvalidResponseChunkLen);
     if (s.tx != nullptr) FinishSide(s, false);
     s.lines.Clear();

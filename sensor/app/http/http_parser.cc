@@ -35,6 +35,7 @@ void HttpParser::Reset() {
   next_tx_id_ = 0;
   queue_full_raised_ = false;
   decompressing_ = false;
+  undecoded_.clear();
   anomalies_.Reset();
 }
 
@@ -141,6 +142,19 @@ void HttpParser::Process(Side& s, std::span<const uint8_t> data) {
             break;
           }
         }
+        if (!s.request && s.state == State::kBodyChunkLen && s.tx != nullptr &&
+            NotAChunkSize(s.lines.held(), data)) {
+          // libhtp's probe: a "chunk size" line starting with a non-hex byte means the body is
+          // not chunked after all; it is read until close from that line on. Deciding here
+          // rather than at the LF gives the same bytes, and needs no LF to ever come.
+          std::string held(s.lines.held());
+          s.lines.Clear();
+          NotChunked(s, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(held.data()),
+                                                 held.size()));
+          break;
+        }
+        // libhtp ends response header lines at a lone CR too.
+        s.lines.set_cr_ends_line(!s.request && s.state == State::kHeaders);
         std::string_view line;
         if (!s.lines.Next(data, line)) return;
         HandleLine(s, line, s.lines.truncated());
@@ -148,6 +162,34 @@ void HttpParser::Process(Side& s, std::span<const uint8_t> data) {
       }
     }
   }
+}
+
+bool HttpParser::NotAChunkSize(std::string_view held, std::span<const uint8_t> data) {
+  auto verdict = [](char c, int& out) {
+    if (c == '\n') {
+      out = 0;  // blank line: HandleChunkLen tolerates it
+      return true;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') return false;
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    out = hex ? 0 : 1;
+    return true;
+  };
+  int out = 0;
+  for (char c : held) {
+    if (verdict(c, out)) return out == 1;
+  }
+  for (uint8_t b : data) {
+    if (verdict(static_cast<char>(b), out)) return out == 1;
+  }
+  return false;
+}
+
+void HttpParser::NotChunked(Side& s, std::span<const uint8_t> first) {
+  Raise(s, s.tx, HttpEvent::kInvalidRequestChunkLen, HttpEvent::kInvalidResponseChunkLen);
+  s.tx->flags &= ~http_tx_flag::kResponseChunked;
+  s.state = State::kBodyUntilClose;
+  Body(s, first);
 }
 
 void HttpParser::StartHeaders(Side& s) {
@@ -297,23 +339,45 @@ void HttpParser::ResponseBody(HttpTransaction& tx, std::span<const uint8_t> byte
   if (tx.flags & http_tx_flag::kDecompressed) {
     if (!decompressing_) return;  // stopped (done, error, bomb, full, gap): nothing more kept
     size_t before = tx.response_body.size();
+    bool nothing_yet = decomp_.total_out() == 0;
+    if (nothing_yet) {
+      size_t keep = undecoded_.size() < cfg_.response_body_limit
+                        ? static_cast<size_t>(cfg_.response_body_limit - undecoded_.size())
+                        : 0;
+      undecoded_.append(reinterpret_cast<const char*>(bytes.data()),
+                        std::min(keep, bytes.size()));
+    }
     BodyDecompressor::Limits lim{cfg_.decompress_max_output, cfg_.decompress_max_ratio,
                                  cfg_.decompress_ratio_min_output};
     auto st = decomp_.Feed(bytes, tx.response_body, cfg_.response_body_limit, lim);
     Count(counters_, AppCounter::kHttpDecompressedBytes,
           tx.response_body.size() >= before ? tx.response_body.size() - before : 0);
+    if (st == BodyDecompressor::Status::kError && decomp_.total_out() == 0) {
+      // Not compressed after all: pass the body through raw (libhtp's passthrough).
+      StopDecompression(tx, st);
+      tx.flags &= ~http_tx_flag::kDecompressed;
+      tx.response_body.clear();
+      AppendBounded(tx, tx.response_body, undecoded_);
+      undecoded_.clear();
+      return;
+    }
+    if (!nothing_yet || decomp_.total_out() != 0) undecoded_.clear();
     if (st != BodyDecompressor::Status::kOk) StopDecompression(tx, st);
     return;
   }
-  size_t room = tx.response_body.size() < cfg_.response_body_limit
-                    ? static_cast<size_t>(cfg_.response_body_limit - tx.response_body.size())
+  AppendBounded(tx, tx.response_body,
+                std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+void HttpParser::AppendBounded(HttpTransaction& tx, std::string& body, std::string_view bytes) {
+  size_t room = body.size() < cfg_.response_body_limit
+                    ? static_cast<size_t>(cfg_.response_body_limit - body.size())
                     : 0;
   if (bytes.size() > room && !tx.response_body_truncated) {
     tx.response_body_truncated = true;
     Count(counters_, AppCounter::kHttpResponseBodyTruncated);
   }
-  size_t n = std::min(room, bytes.size());
-  tx.response_body.append(reinterpret_cast<const char*>(bytes.data()), n);
+  body.append(bytes.substr(0, std::min(room, bytes.size())));
 }
 
 }  // namespace vigil::sensor

@@ -114,10 +114,17 @@ class HttpParser final : public AppParser {
   void FinishResponseHeaders(Side& s);
   bool ParseRequestLine(Side& s, std::string_view line, bool truncated);  // false: 0.9/no tx
   void ParseResponseLine(Side& s, std::string_view line, std::string_view raw);
-  void HandleChunkLen(Side& s, std::string_view line);
+  void HandleChunkLen(Side& s, std::string_view raw);  // raw: terminator included
+  // True when the chunk-size line begun in `held` + `data` starts (after whitespace) with a byte
+  // that is not a hex digit.
+  static bool NotAChunkSize(std::string_view held, std::span<const uint8_t> data);
+  // A response turned out not to be chunked: read until close, starting with `first`.
+  void NotChunked(Side& s, std::span<const uint8_t> first);
   void Body(Side& s, std::span<const uint8_t> bytes);
   void ResponseBody(HttpTransaction& tx, std::span<const uint8_t> bytes);
   void StopDecompression(HttpTransaction& tx, BodyDecompressor::Status why);
+  // Appends to a response body up to the response body limit (counts a truncation).
+  void AppendBounded(HttpTransaction& tx, std::string& body, std::string_view bytes);
   void FinishSide(Side& s, bool complete);
   void StartHeaders(Side& s);
   void EnterResync(Side& s);
@@ -142,6 +149,10 @@ class HttpParser final : public AppParser {
   bool queue_full_raised_ = false;
   BodyDecompressor decomp_;
   bool decompressing_ = false;  // decomp_ is active for resp_.tx
+  // Raw body bytes fed to decomp_ while it has produced nothing (bounded by the response body
+  // limit): when the data turns out not to be compressed at all, libhtp passes it through as
+  // is, and so do we.
+  std::string undecoded_;
 };
 
 }  // namespace vigil::sensor
