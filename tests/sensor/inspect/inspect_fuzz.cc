@@ -16,6 +16,7 @@
 #include "sensor/pipeline/packet_ingest.h"
 #include "sensor/pipeline/pipeline_counters.h"
 #include "sensor/pipeline/worker.h"
+#include "tests/fuzz/fuzz_frames.h"
 
 namespace {
 
@@ -71,33 +72,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Worker worker(0, s.config, *ids, block, sink, MakeInspectPluginFactory(s.ctx));
   AnomalyReporter anomalies(worker.events(), *ids, block, true);
   PacketIngest ingest(s.config, *ids, block, anomalies);
-  size_t pos = 0;
-  int64_t now = Timestamp::FromSeconds(1700000000).ns;
-  uint64_t cnt = 0;
-  Packet p, reassembled;
-  std::vector<uint8_t> frame;  // a copy, so ASan sees reads past the frame's end
-  while (pos + 3 <= size) {
-    const size_t len = static_cast<size_t>(data[pos] << 8 | data[pos + 1]);
-    now += static_cast<int64_t>(data[pos + 2]) * kNanosPerMilli * 100;
-    pos += 3;
-    const size_t n = len < size - pos ? len : size - pos;
-    frame.assign(data + pos, data + pos + n);
-    pos += n;
-    p.data = frame.data();
-    p.caplen = p.wirelen = static_cast<uint32_t>(n);
-    p.datalink = link_type::kEthernet;
-    p.ts = Timestamp{now};
-    p.pcap_cnt = ++cnt;
-    std::span<const uint8_t> dg;
-    switch (ingest.Process(p, &dg)) {
-      case IngestOutcome::kDeliver: worker.Handle(p); break;
-      case IngestOutcome::kReassembled:
-        ingest.DecodeReassembled(p, dg, reassembled);
-        worker.Handle(reassembled);
-        break;
-      case IngestOutcome::kConsumed: break;
-    }
-  }
-  worker.Finish(Timestamp{now});
+  FeedFuzzFrames(data, size, link_type::kEthernet, kNanosPerMilli * 100, ingest, worker);
   return 0;
 }
