@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tools/verify/temp_dir.h"
 #include "tools/verify/report.h"
 #include "tools/verify/sensor_locator.h"
 #include "tools/verify/suite.h"
@@ -32,14 +33,6 @@ struct Args {
   size_t max_groups = 40;
   std::vector<std::string> paths;
 };
-
-// A fresh directory below $TMPDIR (or /tmp) for the work directories of this run.
-std::string MakeWorkRoot(bool* ok) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/vigil-verify-XXXXXX";
-  *ok = mkdtemp(templ.data()) != nullptr;
-  return templ;
-}
 
 }  // namespace
 
@@ -82,17 +75,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vigil-verify: no tests found%s\n", a.filter.empty() ? "" : " (check --filter)");
     return 2;
   }
-  bool ok = false;
+  auto work_root = vigil::verify::MakeTempDir("vigil-verify");
+  if (!work_root) {
+    std::fprintf(stderr, "vigil-verify: %s\n", work_root.error().message.c_str());
+    return 2;
+  }
   vigil::verify::RunnerOptions options;
   options.sensor = *sensor;
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_s * 1000));
-  options.work_root = MakeWorkRoot(&ok);
+  options.work_root = *work_root;
   options.keep = a.keep;
   options.version = *version;
-  if (!ok) {
-    std::fprintf(stderr, "vigil-verify: cannot create a temporary directory\n");
-    return 2;
-  }
 
   const auto start = std::chrono::steady_clock::now();
   const auto results = vigil::verify::RunSuite(*tests, options, a.jobs, [&](const vigil::verify::TestResult& r) {

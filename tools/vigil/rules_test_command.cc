@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/verify/temp_dir.h"
 #include "tools/verify/alert_table.h"
 #include "tools/verify/check_evaluation.h"
 #include "tools/verify/child_process.h"
@@ -69,12 +70,12 @@ int RunRulesTest(const RulesTestArgs& a) {
     }
     checks = std::move(*loaded);
   }
-  const char* tmp = std::getenv("TMPDIR");
-  std::string work = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/vigil-rules-test-XXXXXX";
-  if (mkdtemp(work.data()) == nullptr) {
-    std::fprintf(stderr, "vigil rules test: cannot create a temporary directory\n");
+  auto made = verify::MakeTempDir("vigil-rules-test");
+  if (!made) {
+    std::fprintf(stderr, "vigil rules test: %s\n", made.error().message.c_str());
     return 2;
   }
+  const std::string work = *made;
   struct Cleanup {
     std::string dir;
     bool keep;
