@@ -1,6 +1,7 @@
 #include "core/eve_writer.h"
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -213,12 +214,17 @@ struct StatsNode {
   std::string_view name;
   uint64_t value = 0;
   std::vector<uint32_t> children;
+  std::optional<std::string_view> text;  // a StatsText leaf
 };
 
 void WriteStatsNode(const std::vector<StatsNode>& nodes, uint32_t i, JsonWriter& w) {
   const StatsNode& n = nodes[i];
   if (n.children.empty()) {
-    w.KeyUint(n.name, n.value);
+    if (n.text) {
+      w.KeyString(n.name, *n.text);
+    } else {
+      w.KeyUint(n.name, n.value);
+    }
     return;
   }
   // A name that is both a counter and a prefix ("a" and "a.b") keeps only the object: JSON
@@ -230,9 +236,9 @@ void WriteStatsNode(const std::vector<StatsNode>& nodes, uint32_t i, JsonWriter&
 
 void WriteStats(const StatsInfo& s, JsonWriter& w) {
   std::vector<StatsNode> nodes(1);  // nodes[0] is the root
-  for (const StatsCounter& c : s.counters) {
+  auto place = [&nodes](std::string_view name) {
     uint32_t cur = 0;
-    std::string_view rest = c.name;
+    std::string_view rest = name;
     while (true) {
       size_t dot = rest.find('.');
       std::string_view part = rest.substr(0, dot);
@@ -245,15 +251,17 @@ void WriteStats(const StatsInfo& s, JsonWriter& w) {
       }
       if (found == 0) {
         found = static_cast<uint32_t>(nodes.size());
-        nodes.push_back(StatsNode{part, 0, {}});
+        nodes.push_back(StatsNode{part, 0, {}, {}});
         nodes[cur].children.push_back(found);
       }
       cur = found;
       if (dot == std::string_view::npos) break;
       rest = rest.substr(dot + 1);
     }
-    nodes[cur].value = c.value;
-  }
+    return cur;
+  };
+  for (const StatsCounter& c : s.counters) nodes[place(c.name)].value = c.value;
+  for (const StatsText& t : s.texts) nodes[place(t.name)].text = t.value;
   w.KeyObject("stats");
   w.KeyInt("uptime", s.uptime);
   for (uint32_t c : nodes[0].children) WriteStatsNode(nodes, c, w);

@@ -166,9 +166,16 @@ struct StatsCounter {
   uint64_t value = 0;
 };
 
+// A string-valued stats entry (the live ruleset's hash and version), nested like counters.
+struct StatsText {
+  std::string_view name;
+  std::string_view value;
+};
+
 struct StatsInfo {
   int64_t uptime = 0;  // seconds
   std::span<const StatsCounter> counters;
+  std::span<const StatsText> texts;
 };
 
 struct Event {

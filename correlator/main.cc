@@ -3,7 +3,8 @@
 // correlates them (correlator/engine/ through correlator/tier/CorrelationPipeline), stores the
 // correlated alerts and, on a provincial correlator, forwards them upward through a Sender.
 //
-//   vigil-correlator -c CONFIG [--set key=value]... [-T] [--help]
+//   vigil-correlator -c CONFIG [--set key=value]... [-T] [--help] [--user USER[:GROUP]]
+//                    [--log-file FILE] [--control-socket PATH | --no-control]
 //
 // This file only parses arguments, loads the configuration, opens the database, starts the
 // receiver with the event store as its sink, prints counters periodically and on exit, and
@@ -13,7 +14,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -24,14 +27,17 @@
 
 #include "core/config.h"
 #include "core/config_schema.h"
+#include "core/control/daemon_ops.h"
 #include "core/counters.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "correlator/ingest/event_store_writer.h"
+#include "correlator/publish/publish_config.h"
 #include "correlator/store/retention.h"
 #include "correlator/tier/correlation_pipeline.h"
 #include "correlator/tier/rule_loader.h"
 #include "storage/db.h"
+#include "storage/write_batch.h"
 #include "transport/receiver.h"
 #include "transport/sender.h"
 #include "transport/transport_config.h"
@@ -54,17 +60,26 @@ struct Args {
   std::string config_path;
   std::vector<std::string> sets;
   bool test_config = false;
+  vigil::control::DaemonOpsFlags ops;  // --user, --log-file, --control-socket, --no-control
 };
 
 ConfigSchema CorrelatorSchema() {
   ConfigSchema s;
+  vigil::control::DeclareDaemonOpsConfig(s);  // control.socket, run-as.user/group
   vigil::transport::DeclareReceiverConfig(s, kReceiverPrefix);
   vigil::transport::DeclareSenderConfig(s, kUpstreamPrefix);
+  vigil::correlator::DeclarePublishConfig(s);  // intel.trusted-keys, publish.*
   const vigil::correlator::EventStoreOptions d;
   const vigil::EngineConfig e;
   s.Choice("tier", "province", {"province", "national"},
            "province: receives sensors, may forward upward; national: receives provinces, no upstream")
       .Bool("forward", false, "forward correlated alerts upward through upstream.* (province tier only)")
+      .List("forward-events", {"alert", "correlation"},
+            "event classes sent upward with forward: true (received events keep their origin as "
+            "vigil_source; correlation: also this correlator's own alerts)")
+      .Bool("correlation.flush-on-exit", false,
+            "at SIGTERM close every open window and forward its alerts (offline replays: event "
+            "time stops with the input)")
       .Bool("correlation.enabled", true, "run the correlation engine over stored events")
       .String("correlation.rules", "",
               "comma-separated rule files/directories; empty: rules/correlation/default (province) "
@@ -103,10 +118,12 @@ struct Settings {
   int64_t stats_interval_ns = 0;
   bool national = false;
   bool forward = false;
+  bool flush_on_exit = false;
   bool correlate = true;
   std::string rules;
   vigil::correlator::PipelineOptions pipeline;
   vigil::transport::SenderOptions upstream;
+  vigil::correlator::PublishConfig publish;
   int64_t retention_interval_ns = 0;
   vigil::correlator::RetentionPolicy retention;
 };
@@ -131,6 +148,9 @@ vigil::Result<Settings> BuildSettings(const Config& c) {
   VIGIL_TRY(std::string tier, c.GetString("tier"));
   s.national = tier == "national";
   VIGIL_TRY(s.forward, c.GetBool("forward"));
+  VIGIL_TRY(auto forward_events, c.GetList("forward-events"));
+  VIGIL_TRY(s.pipeline.forward, vigil::correlator::ParseForwardClasses(forward_events));
+  VIGIL_TRY(s.flush_on_exit, c.GetBool("correlation.flush-on-exit"));
   if (s.national && s.forward) {
     return vigil::Error(vigil::ErrorCode::kInvalidArgument,
                         "tier national has no upstream: remove 'forward: true'");
@@ -139,6 +159,7 @@ vigil::Result<Settings> BuildSettings(const Config& c) {
     VIGIL_TRY(s.upstream, vigil::transport::SenderOptionsFromConfig(c, kUpstreamPrefix));
     s.upstream.spool.name = "upstream";
   }
+  VIGIL_TRY(s.publish, vigil::correlator::PublishConfigFromConfig(c));
   VIGIL_TRY(s.correlate, c.GetBool("correlation.enabled"));
   VIGIL_TRY(s.rules, c.GetString("correlation.rules"));
   if (s.rules.empty()) s.rules = s.national ? "rules/correlation/national" : "rules/correlation/default";
@@ -203,6 +224,14 @@ int Run(const Args& a) {
     return kExitOk;
   }
 
+  // Operations (core/control/daemon_ops.h): --user is checked before anything is opened.
+  const std::string tier_name = s.national ? "national" : "province";
+  auto ops = vigil::control::DaemonOps::FromConfig(
+      *cfg, {.program = "vigil-correlator", .instance = tier_name, .auto_name = "vigil-correlator-" + tier_name});
+  if (!ops) {
+    fmt::print(stderr, "vigil-correlator: {}\n", ops.error().message);
+    return kExitError;
+  }
   auto log_or = vigil::Logger::Open(s.log);
   if (!log_or) {
     fmt::print(stderr, "vigil-correlator: log: {}\n", log_or.error().message);
@@ -218,10 +247,20 @@ int Run(const Args& a) {
   sigaddset(&stop_set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_set, nullptr);
 
+  std::error_code db_ec;
+  const bool db_existed = std::filesystem::exists(s.db.path, db_ec);
   auto db = vigil::storage::Db::Open(s.db);
   if (!db) {
     fmt::print(stderr, "vigil-correlator: cannot open the database at {} (storage.path): {}\n",
                s.db.path, db.error().message);
+    return kExitError;
+  }
+  // Intelligence down the hierarchy (correlator/publish): it hooks into the receiver's hellos
+  // and the upstream's control messages, so it is prepared before either starts.
+  auto publishing = vigil::correlator::Publishing::Prepare(s.publish, &log, s.receiver,
+                                                           s.forward ? &s.upstream : nullptr, db->get());
+  if (!publishing) {
+    fmt::print(stderr, "vigil-correlator: {}\n", publishing.error().message);
     return kExitError;
   }
   std::unique_ptr<vigil::transport::Sender> upstream;
@@ -245,9 +284,40 @@ int Run(const Args& a) {
     fmt::print(stderr, "vigil-correlator: cannot listen on {}: {}\n", s.receiver.bind, rx.error().message);
     return kExitError;
   }
+  if (*publishing) {
+    if (auto st = (*publishing)->Start(**rx); !st) {
+      fmt::print(stderr, "vigil-correlator: {}\n", st.error().message);
+      return kExitError;
+    }
+  }
   log.Notice("correlator", "{} tier listening on {}, storing into {}, {} correlation rules{}",
              s.national ? "national" : "province", (*rx)->endpoint(), s.db.path,
              rules->correlations().size(), s.forward ? ", forwarding to " + s.upstream.connect : "");
+  // `vigil status`: receiver, store, pipeline and upstream counters. Then --user drops root: the database
+  // is open and the listening socket bound.
+  (*ops)->report().AddCounters(&(*rx)->counters());
+  (*ops)->report().AddCounters(&(*store)->writer().counters());
+  (*ops)->report().AddCounters(&(*store)->registry());  // correlation.*, forward.*
+  if (upstream) (*ops)->report().AddCounters(&upstream->counters());
+  (*ops)->report().SetSection("ruleset", [rules, path = s.rules, on = s.correlate](vigil::JsonWriter& w) {
+    w.BeginObject();
+    w.KeyUint("correlation_rules", rules->correlations().size());
+    w.KeyString("path", on ? path : "");
+    w.EndObject();
+  });
+  auto control = (*ops)->BindControl(log);  // reset first at shutdown: it reads the counters
+  if (!control) {
+    fmt::print(stderr, "vigil-correlator: {}\n", control.error().message);
+    return kExitError;
+  }
+  if (auto st = (*ops)->HandOver(s.db.path, !db_existed); !st) {
+    fmt::print(stderr, "vigil-correlator: --user: {}\n", st.error().message);
+    return kExitError;
+  }
+  if (auto st = (*ops)->DropAndServe(control->get(), log); !st) {
+    fmt::print(stderr, "vigil-correlator: --user: {}\n", st.error().message);
+    return kExitError;
+  }
 
   const vigil::correlator::StoreLayout& layout = (*store)->layout();  // retention: main thread
   const int64_t start_ns = vigil::MonotonicNanos();
@@ -258,6 +328,7 @@ int Run(const Args& a) {
     const int64_t now = vigil::MonotonicNanos();
     if (now >= next_stats) {
       log.Info("stats", "{}", FormatCounters((*rx)->counters(), (*store)->writer().counters()));
+      if (*publishing) log.Info("stats", "{}", FormatCounters((*publishing)->counters(), vigil::CounterRegistry{}));
       next_stats = now + s.stats_interval_ns;
     }
     if (now >= next_retention) {
@@ -280,15 +351,31 @@ int Run(const Args& a) {
     break;
   }
 
+  control->reset();
   // Stop receiving first: everything acknowledged is already durably stored (with the window
   // state: a restart resumes the open windows).
+  if (*publishing) (*publishing)->Stop();  // sends through the receiver: stopped before it
   rx->reset();
+  if (s.flush_on_exit) {  // the receiver is stopped: the pipeline is this thread's now
+    vigil::storage::WriteBatch wb;
+    auto st = (*store)->Flush(wb);
+    if (st) st = (*db)->Write(wb, vigil::storage::Durability::kSync);
+    if (!st) log.Error("correlator", "flush-on-exit: {}", st.error().message);
+    else log.Notice("correlator", "flush-on-exit: {} correlated alerts in all", (*store)->counters().alerts_stored);
+  }
+  // Give the next tier what is pending (a clean stop leaves nothing waiting in the spool).
+  if (upstream) {
+    if (auto d = upstream->Drain(std::chrono::seconds(10)); !d) {
+      log.Warning("correlator", "upstream: {} (unacknowledged events stay in the spool)", d.error().message);
+    }
+  }
   const auto& pc = (*store)->counters();
   const std::string final_counters =
       FormatCounters(vigil::CounterRegistry{}, (*store)->writer().counters()) +
       fmt::format(" correlation.events={} correlation.alerts={} correlation.forwarded={} "
-                  "correlation.forward_errors={}",
-                  pc.events_correlated, pc.alerts_stored, pc.alerts_forwarded, pc.forward_errors);
+                  "correlation.forward_errors={} forward.events={} forward.refused={}",
+                  pc.events_correlated, pc.alerts_stored, pc.alerts_forwarded, pc.forward_errors,
+                  pc.events_forwarded, pc.forward_refused);
   store->reset();
   upstream.reset();  // spools what is pending; unacknowledged alerts are resent next start
   if (auto st = (*db)->Flush(); !st) {
@@ -311,6 +398,13 @@ int main(int argc, char** argv) {
       ->expected(1)
       ->take_all();
   app.add_flag("-T", a.test_config, "test the configuration and exit (0: valid, 1: invalid)");
+  app.add_option("--user", a.ops.user,
+                 "drop root to USER[:GROUP] once the database is open and the sockets bound (run-as.*)");
+  app.add_option("--log-file", a.ops.log_file, "operator log to this file (appended) instead of stderr (log.file)");
+  app.add_option("--control-socket", a.ops.control_socket,
+                 "unix socket answering `vigil status` (default: /run/vigil/vigil-correlator-TIER.sock "
+                 "as root, ./vigil-correlator-TIER.sock otherwise)");
+  app.add_flag("--no-control", a.ops.no_control, "no control socket (control.socket: none)");
   app.footer("Example:\n  vigil-correlator -c correlator/vigil-correlator.yaml\n"
              "Config keys are listed with their defaults in correlator/vigil-correlator.yaml.");
   try {
@@ -321,5 +415,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "vigil-correlator: {}\nRun 'vigil-correlator --help' for the options.\n", e.what());
     return kExitUsage;
   }
+  // Flags that stand for config keys are applied after the user's own --set.
+  for (std::string& s : vigil::control::DaemonOpsOverrides(a.ops, "log.file")) a.sets.push_back(std::move(s));
   return Run(a);
 }

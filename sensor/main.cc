@@ -4,7 +4,8 @@
 //
 //   vigil-sensor [-c CONFIG] (-r PCAP... | -i IFACE) [-l LOGDIR] [-S RULES]... [-s RULES]...
 //                [-k none] [--set key=value]... [--runmode single|workers] [--threads N] [-T]
-//                [--sensor-id ID] [--province P]
+//                [--sensor-id ID] [--province P] [--user USER[:GROUP]] [--log-file FILE]
+//                [--control-socket PATH | --no-control]
 //
 // -S loads only the given rule files (the config's rule-files are ignored), -s adds files to
 // them. A rule that fails to parse or is unsupported is skipped and counted (the load summary
@@ -13,7 +14,8 @@
 //
 // Everything below the command line lives in sensor/pipeline (Pipeline, SensorConfig) and
 // sensor/inspect (rules, app-layer, detection); this file only parses arguments, loads the
-// config and the rules, opens the EVE file, handles signals (SIGINT/SIGTERM
+// config and the rules, opens the EVE file, handles signals (SIGHUP reloads the rules without
+// stopping capture, sensor/reload; SIGINT/SIGTERM
 // stop the run cleanly: queued packets are processed, flows end as "shutdown", events are
 // flushed; a second signal exits at once) and prints progress and the summary.
 #include <pthread.h>
@@ -25,6 +27,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,14 +37,17 @@
 #include <fmt/format.h>
 
 #include "core/config.h"
+#include "core/control/daemon_ops.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "sensor/inspect/inspect_context.h"
 #include "sensor/inspect/inspect_plugin.h"
+#include "sensor/intel/intel_config.h"
 #include "sensor/output/eve_file.h"
 #include "sensor/output/upstream_sink.h"
 #include "sensor/pipeline/pipeline.h"
 #include "sensor/pipeline/sensor_config.h"
+#include "sensor/reload/rule_reloader.h"
 
 namespace {
 
@@ -74,6 +80,7 @@ struct Args {
   std::string spool_dir;
   bool progress = false;
   bool quiet = false;
+  vigil::control::DaemonOpsFlags ops;  // --user, --log-file, --control-socket, --no-control
 };
 
 // "--thread" -> "--threads": the closest known option, for the unknown-flag hint.
@@ -113,6 +120,7 @@ std::vector<std::string> Overrides(const Args& a) {
     sets.push_back("upstream.curve.server-public-key-file=" + a.upstream_server_key);
   }
   if (!a.spool_dir.empty()) sets.push_back("upstream.spool.dir=" + a.spool_dir);
+  for (std::string& s : vigil::control::DaemonOpsOverrides(a.ops, "logging.file")) sets.push_back(std::move(s));
   return sets;
 }
 
@@ -130,6 +138,7 @@ class SignalThread {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGHUP);   // reload the rules (OnHangup)
     sigaddset(&set_, SIGUSR2);  // our own wake-up at the end of a run
     pthread_sigmask(SIG_BLOCK, &set_, nullptr);
   }
@@ -140,6 +149,8 @@ class SignalThread {
       thread_.join();
     }
   }
+  // SIGHUP runs `f` on the signal thread (before Start).
+  void OnHangup(std::function<void()> f) { on_hup_ = std::move(f); }
   void Start(Pipeline* pipeline) {
     thread_ = std::thread([this, pipeline] {
       int stops = 0;
@@ -148,6 +159,10 @@ class SignalThread {
         if (sigwait(&set_, &sig) != 0) continue;
         if (done_.load()) return;
         if (sig == SIGUSR2) continue;
+        if (sig == SIGHUP) {
+          if (on_hup_) on_hup_();
+          continue;
+        }
         if (++stops == 1) {
           std::fputs("\nvigil-sensor: stopping (again to quit at once)\n", stderr);
           pipeline->Stop();
@@ -160,6 +175,7 @@ class SignalThread {
 
  private:
   sigset_t set_;
+  std::function<void()> on_hup_;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
@@ -167,8 +183,11 @@ class SignalThread {
 int Run(const Args& a) {
   ConfigSchema schema = vigil::sensor::SensorConfigSchema();
   vigil::sensor::DeclareUpstreamSinkConfig(schema, "upstream");
+  vigil::sensor::DeclareIntelConfig(schema);  // intel.trusted-keys, intel.bundles
   schema.Bool("upstream.enabled", false,
               "send events to a correlator through the transport (--upstream sets it)");
+  vigil::control::DeclareDaemonOpsConfig(schema);  // control.socket, run-as.user/group
+  schema.String("logging.file", "", "operator log file (appended; --log-file); empty: stderr");
   auto cfg = LoadConfig(a, schema);
   if (!cfg) {
     fmt::print(stderr, "vigil-sensor: config: {}\n", cfg.error().message);
@@ -212,6 +231,10 @@ int Run(const Args& a) {
   }
   fmt::print(stderr, "{}", (*inspect)->load_report);  // always: the runner reads it
   if (a.test_config) {
+    if (auto st = vigil::sensor::CheckIntelConfig(*cfg); !st) {  // key files, bundle directory
+      fmt::print(stderr, "vigil-sensor: {}\n", st.error().message);
+      return kExitError;
+    }
     fmt::print("vigil-sensor: configuration {} is valid\n",
                a.config_path.empty() ? "(defaults)" : a.config_path);
     return kExitOk;
@@ -222,7 +245,41 @@ int Run(const Args& a) {
     return kExitUsage;
   }
 
-  vigil::Logger log(config.log_level);
+  // Operations (core/control/daemon_ops.h): --user is checked before anything is opened.
+  auto ops = vigil::control::DaemonOps::FromConfig(
+      *cfg, {.program = "vigil-sensor",
+             .instance = config.capture.is_live() ? config.capture.interface : "offline",
+             .auto_name = config.capture.is_live() ? "vigil-sensor-" + config.capture.interface : ""});
+  if (!ops) {
+    fmt::print(stderr, "vigil-sensor: {}\n", ops.error().message);
+    return kExitError;
+  }
+  auto log_or = vigil::Logger::Open(
+      {.level = config.log_level, .path = cfg->GetString("logging.file").value_or("")});
+  if (!log_or) {
+    fmt::print(stderr, "vigil-sensor: log: {}\n", log_or.error().message);
+    return kExitError;
+  }
+  vigil::Logger& log = **log_or;
+  // Before any thread exists (reloader, intel, the upstream sender, the pipeline), so that all
+  // inherit the blocked mask: a SIGTERM delivered to another thread would kill the process
+  // without the clean shutdown.
+  SignalThread signals;
+  // Hot reload (sensor/reload): SIGHUP re-reads the rule files; rule bundles come through
+  // reloader.Request(). The reloader's slot now holds the start's rules (freed after a reload).
+  vigil::sensor::RuleReloader reloader(config, sources, std::move(*inspect), {.log = &log});
+  // Indicator matching (sensor/intel): bundles from intel.bundles now, from upstream control
+  // messages later; their rules go to the reloader.
+  vigil::sensor::IntelStore intel;
+  auto intel_updater = vigil::sensor::StartIntelFromConfig(
+      *cfg, intel, &log, [&reloader](const vigil::rules::Bundle& b) {
+        return reloader.Request(vigil::sensor::RuleSource::Bundle(b.rules, b.name, std::to_string(b.version)));
+      });
+  if (!intel_updater) {
+    fmt::print(stderr, "vigil-sensor: {}\n", intel_updater.error().message);
+    return kExitError;
+  }
+  vigil::sensor::IntelUpdater* intel_up = intel_updater->get();  // null: intel off
   std::unique_ptr<vigil::sensor::EventSink> sink;
   if (config.eve_enabled) {
     std::error_code ec;
@@ -244,8 +301,18 @@ int Run(const Args& a) {
   // transport, spooled first; what is not acknowledged at exit stays in the spool for next time.
   std::unique_ptr<vigil::sensor::UpstreamSink> upstream;
   std::unique_ptr<vigil::sensor::TeeSink> tee;
+  const std::string spool_dir = cfg->GetString("upstream.spool.dir").value_or("");
+  std::error_code spool_ec;
+  const bool spool_existed = spool_dir.empty() || std::filesystem::exists(spool_dir, spool_ec);
   if (auto enabled = cfg->GetBool("upstream.enabled"); enabled && *enabled) {
-    auto up = vigil::sensor::UpstreamSinkFromConfig(*cfg, "upstream", &log);
+    // Bundles from the correlator; refused ones are acknowledged too (counted and logged).
+    auto on_control = [intel_up, &log](const vigil::transport::ControlMessageView& m) -> vigil::Status {
+      if (intel_up != nullptr) return intel_up->OfferLater(m.body, "upstream");  // full: not acked yet
+      log.Warning("intel", "bundle {} v{} from upstream ignored: intel.trusted-keys is not set",
+                  m.bundle_id, m.version);
+      return vigil::Ok();
+    };
+    auto up = vigil::sensor::UpstreamSinkFromConfig(*cfg, "upstream", &log, on_control);
     if (!up) {
       fmt::print(stderr, "vigil-sensor: upstream: {}\n", up.error().message);
       return kExitError;
@@ -256,11 +323,13 @@ int Run(const Args& a) {
   }
   vigil::sensor::EventSink& out = tee ? static_cast<vigil::sensor::EventSink&>(*tee) : *sink;
 
-  SignalThread signals;  // before any thread exists, so all inherit the blocked mask
   std::atomic<Pipeline*> pipe{nullptr};
   vigil::sensor::PipelineOptions options;
   options.log = &log;
-  options.plugins = vigil::sensor::MakeInspectPluginFactory(*inspect);
+  options.plugins = vigil::sensor::WithIntel(reloader.PluginFactory(), intel_up != nullptr ? &intel : nullptr);
+  if (intel_up != nullptr) options.extra_counters.push_back(&intel.registry());
+  options.extra_counters.push_back(&reloader.counters());
+  options.extra_texts = [&reloader] { return reloader.StatsTexts(); };
   const bool show_progress =
       config.capture.interface.empty() && !a.quiet && (a.progress || isatty(STDERR_FILENO) == 1);
   const int64_t start = vigil::MonotonicNanos();
@@ -286,6 +355,46 @@ int Run(const Args& a) {
   }
   Pipeline& pipeline = **created;
   pipe.store(&pipeline);
+  // `vigil status`: the pipeline's counters (capture, decoder, flow, detect, output), the other
+  // components' and the upstream's. Then --user drops root: the capture, files and spool are open.
+  (*ops)->report().AddCounters(&pipeline.registry());
+  for (const vigil::CounterRegistry* r : options.extra_counters) (*ops)->report().AddCounters(r);
+  if (upstream) (*ops)->report().AddCounters(&upstream->counters());
+  (*ops)->report().SetSection("ruleset", [&reloader](vigil::JsonWriter& w) {
+    const vigil::sensor::RulesetInfo live = reloader.Live();
+    const std::shared_ptr<const vigil::sensor::InspectContext> ctx = reloader.slot()->Load();
+    w.BeginObject();
+    w.KeyUint("generation", live.generation);
+    w.KeyString("sha256", live.hash);
+    w.KeyString("version", live.version);
+    w.KeyStringIfSet("bundle_id", live.bundle_id);
+    w.KeyString("loaded_at", live.loaded_at.ToEve());
+    w.KeyUint("rules", live.rules);
+    w.KeyDouble("load_seconds", live.load_seconds);
+    w.KeyUint("reloads", reloader.reloads());
+    w.KeyUint("reload_failures", reloader.failures());
+    w.KeyArray("files");
+    for (const std::string& f : ctx->rule_files) w.String(f);
+    w.EndArray();
+    w.EndObject();
+  });
+  auto control = (*ops)->BindControl(log);  // destroyed before the pipeline it reads
+  if (!control) {
+    fmt::print(stderr, "vigil-sensor: {}\n", control.error().message);
+    return kExitError;
+  }
+  if (auto st = upstream ? (*ops)->HandOver(spool_dir, !spool_existed) : vigil::Ok(); !st) {
+    fmt::print(stderr, "vigil-sensor: --user: {}\n", st.error().message);
+    return kExitError;
+  }
+  if (auto st = (*ops)->DropAndServe(control->get(), log); !st) {
+    fmt::print(stderr, "vigil-sensor: --user: {}\n", st.error().message);
+    return kExitError;
+  }
+  signals.OnHangup([&log, &reloader] {
+    log.Notice("sensor", "SIGHUP: reloading the rules");
+    (void)reloader.Request(vigil::sensor::RuleSource::Files());
+  });
   signals.Start(&pipeline);
   log.Notice("sensor", "{} with {} ({} worker{}), events to {}",
              config.capture.is_live() ? "live capture on " + config.capture.interface
@@ -357,12 +466,21 @@ int main(int argc, char** argv) {
   app.add_option("--spool", a.spool_dir, "spool directory for the upstream output (RocksDB)");
   app.add_flag("--progress", a.progress, "show offline progress even when stderr is not a TTY");
   app.add_flag("-q,--quiet", a.quiet, "no progress and no summary");
+  app.add_option("--user", a.ops.user,
+                 "drop root to USER[:GROUP] once the capture, files and spool are open (run-as.*)");
+  app.add_option("--log-file", a.ops.log_file, "operator log to this file (appended) instead of stderr");
+  app.add_option("--control-socket", a.ops.control_socket,
+                 "unix socket answering `vigil status` (default: /run/vigil/vigil-sensor-IFACE.sock "
+                 "for live capture as root, ./vigil-sensor-IFACE.sock otherwise; none offline)");
+  app.add_flag("--no-control", a.ops.no_control, "no control socket (control.socket: none)");
   app.footer(
       "Examples:\n"
       "  vigil-sensor -r capture.pcap -l /tmp/out\n"
       "  vigil-sensor -c sensor/vigil-sensor.yaml -i eth0 -l /var/log/vigil --threads 4\n"
       "  vigil-sensor -r dir/ -k none --set stream.midstream=true --runmode single\n"
       "  vigil-sensor -r capture.pcap -l /tmp/out -S local.rules --runmode single\n"
+      "SIGHUP reloads the rule files (and classification/threshold files) without stopping\n"
+      "capture; a reload that fails keeps the old rules. SIGINT/SIGTERM stop cleanly.\n"
       "Config keys are listed with their defaults in sensor/vigil-sensor.yaml.");
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "storage/key_codec.h"
+#include "transport/zmq_poll.h"
 
 namespace vigil::transport {
 namespace {
@@ -185,7 +186,7 @@ void Receiver::Run() {
       const auto timeout = pending_control_.load(std::memory_order_acquire) > 0
                                ? std::chrono::milliseconds(std::max<int64_t>(1, options_.control_resend_ns / kNanosPerMilli))
                                : std::chrono::milliseconds(-1);
-      zmq::poll(items, 3, timeout);
+      if (!PollRetryingEintr(items, 3, timeout)) continue;
       if (items[2].revents & ZMQ_POLLIN) {
         waker_.Drain();
         FinishCommit();
@@ -269,6 +270,7 @@ void Receiver::HandleMessage(const zmq::message_t& rid, const zmq::message_t& ms
       if (auto it = ctl_out_.find(std::string(origin)); it != ctl_out_.end()) {
         for (auto& c : it->second) c.sent_ns = 0;
       }
+      if (options_.on_hello) options_.on_hello(origin);
       return;
     case FrameType::kHeartbeat:
       block_->Add(group_[kHeartbeats]);

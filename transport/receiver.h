@@ -90,6 +90,11 @@ struct ReceiverOptions {
   // transport.control.resend: a control message unacknowledged this long is sent again (it is
   // also sent again whenever the origin reconnects).
   int64_t control_resend_ns = 5 * kNanosPerSecond;
+  // Called on the receiver thread when an authenticated origin says hello (it connected or
+  // reconnected), after its pending control messages were marked for sending again. Lets the
+  // application send what every origin should hold (correlator/publish: the latest bundles).
+  // Keep it short; calling SendControl from it is fine. Optional.
+  std::function<void(std::string_view origin)> on_hello;
 };
 
 class Receiver {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "transport/zmq_poll.h"
+
 namespace vigil::transport {
 namespace {
 
@@ -665,7 +667,7 @@ void Sender::Run() {
           {socket_->handle(), 0, static_cast<short>(ZMQ_POLLIN | (would_block_ && connected_ ? ZMQ_POLLOUT : 0)), 0},
           {monitor_->socket().handle(), 0, ZMQ_POLLIN, 0},
           {nullptr, waker_.fd(), ZMQ_POLLIN, 0}};
-      zmq::poll(items, 3, std::chrono::milliseconds(NextTimeout(now)));
+      if (!PollRetryingEintr(items, 3, std::chrono::milliseconds(NextTimeout(now)))) continue;
       now = MonotonicNanos();
       if (items[2].revents & ZMQ_POLLIN) waker_.Drain();
       if (items[1].revents & ZMQ_POLLIN) {

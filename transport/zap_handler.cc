@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "transport/zmq_poll.h"
+
 namespace vigil::transport {
 namespace {
 
@@ -62,7 +64,7 @@ void ZapHandler::Run() {
   try {
     zmq::pollitem_t items[] = {{rep_.handle(), 0, ZMQ_POLLIN, 0}, {stop_rx_.handle(), 0, ZMQ_POLLIN, 0}};
     for (;;) {
-      zmq::poll(items, 2, std::chrono::milliseconds(-1));
+      if (!PollRetryingEintr(items, 2, std::chrono::milliseconds(-1))) continue;
       if (items[1].revents & ZMQ_POLLIN) break;
       if (items[0].revents & ZMQ_POLLIN) HandleRequest();
     }

@@ -11,6 +11,32 @@ namespace {
 
 constexpr size_t kStateHeaderBytes = 16;  // next event id + next local seq
 
+// Counter ids: the order of kCounterDefs.
+enum : uint32_t {
+  kEventsCorrelated,
+  kBadViews,
+  kAlertsStored,
+  kAlertsForwarded,
+  kForwardErrors,
+  kEventsForwarded,
+  kForwardRefused,
+  kCheckpointBytes,
+  kCheckpoints,
+  kEventsReplayed,
+};
+constexpr CounterDef kCounterDefs[] = {
+    {"correlation.events", "events given to the correlation engine"},
+    {"correlation.bad_views", "stored events the engine could not read: not correlated, not forwarded"},
+    {"correlation.alerts", "correlated alerts stored"},
+    {"correlation.forwarded", "correlated alerts handed to the upstream sender"},
+    {"correlation.forward_errors", "alerts or events the upstream sender refused (not sent)"},
+    {"forward.events", "received events sent upward (forward-events)"},
+    {"forward.refused", "received events not sent upward: they carry their own vigil_source"},
+    {"correlation.checkpoint_bytes", "size of the last window-state checkpoint (gauge)"},
+    {"correlation.checkpoints", "window-state checkpoints written"},
+    {"correlation.replayed", "events stored after the checkpoint, replayed at start"},
+};
+
 }  // namespace
 
 CorrelationPipeline::CorrelationPipeline(std::unique_ptr<EventStoreWriter> writer, StoreLayout layout,
@@ -35,6 +61,8 @@ Result<std::unique_ptr<CorrelationPipeline>> CorrelationPipeline::Create(
   VIGIL_TRY(StoreLayout layout, StoreLayout::Open(db));
   std::unique_ptr<CorrelationPipeline> p(new CorrelationPipeline(
       std::move(writer), layout, std::move(rules), std::move(options), std::move(upstream)));
+  VIGIL_TRY(p->group_, p->registry_.Register(kCounterDefs));
+  p->block_ = p->registry_.NewBlock("pipeline");
   VIGIL_CHECK_OK(p->Restore(db));
   CorrelationPipeline* raw = p.get();
   p->writer_->SetObserver(
@@ -74,12 +102,12 @@ Status CorrelationPipeline::Replay(storage::Db& db) {
     if (!json || !view_.Parse(*json, id, parser_)) continue;  // expired, or never correlated
     const FieldValue province = view_.Get(kProvince);
     if (province.is_string()) view_.Set("province", std::string(province.str));
-    ++counters_.events_replayed;
+    Bump(kEventsReplayed);
     Correlate();
     VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/false));
   }
   VIGIL_CHECK_OK(it.status());
-  if (counters_.events_replayed == 0) return Ok();
+  if (block_->Get(group_[kEventsReplayed]) == 0) return Ok();
   VIGIL_CHECK_OK(PutState(wb));
   return db.Write(wb, storage::Durability::kSync);
 }
@@ -103,7 +131,7 @@ Status CorrelationPipeline::Flush(storage::WriteBatch& wb) {
 
 void CorrelationPipeline::Correlate() {
   if (rules_->DetectionsFor(view_.event_type()).empty()) return;
-  ++counters_.events_correlated;
+  Bump(kEventsCorrelated);
   engine_.Process(view_, alerts_);
 }
 
@@ -113,13 +141,24 @@ Status CorrelationPipeline::OnStored(const StoredEvent& event, storage::WriteBat
   VIGIL_CHECK_OK(indexer_.MapId(event, id, wb));
   if (!view_.Parse(event.json, id, parser_)) {
     // Ingest validated the JSON; FlatEvent is stricter on depth. Stored, not indexed/correlated.
-    ++counters_.bad_views;
+    Bump(kBadViews);
     return Ok();
   }
   if (!event.province.empty()) view_.Set("province", event.province);
   VIGIL_CHECK_OK(indexer_.Add(event, view_, wb));
   Correlate();
+  ForwardReceived(event);
   return Ok();
+}
+
+void CorrelationPipeline::ForwardReceived(const StoredEvent& event) {
+  static const FieldPath kSource("vigil_source");
+  if (!upstream_ || !options_.forward.Has(event.cls)) return;
+  if (!view_.Get(kSource).missing() || !RestampForUpstream(event.json, &forwarded_)) {
+    Bump(kForwardRefused);
+    return;
+  }
+  Bump(upstream_(forwarded_) ? kEventsForwarded : kForwardErrors);
 }
 
 Status CorrelationPipeline::StoreAlerts(storage::WriteBatch& wb, bool forward) {
@@ -145,14 +184,29 @@ Status CorrelationPipeline::StoreAlerts(storage::WriteBatch& wb, bool forward) {
       }
     }
     VIGIL_CHECK_OK(indexer_.AddValue(IndexField::kGroupKey, group_key_, se, wb));
-    ++counters_.alerts_stored;
-    if (upstream_ && forward) {
-      if (upstream_(json)) ++counters_.alerts_forwarded;
-      else ++counters_.forward_errors;
+    Bump(kAlertsStored);
+    if (upstream_ && forward && options_.forward.Has(EventClass::kCorrelation)) {
+      Bump(upstream_(json) ? kAlertsForwarded : kForwardErrors);
     }
   }
   alerts_.clear();
   return Ok();
+}
+
+PipelineCounters CorrelationPipeline::counters() const {
+  auto get = [this](uint32_t c) { return block_->Get(group_[c]); };
+  PipelineCounters c;
+  c.events_correlated = get(kEventsCorrelated);
+  c.bad_views = get(kBadViews);
+  c.alerts_stored = get(kAlertsStored);
+  c.alerts_forwarded = get(kAlertsForwarded);
+  c.forward_errors = get(kForwardErrors);
+  c.events_forwarded = get(kEventsForwarded);
+  c.forward_refused = get(kForwardRefused);
+  c.checkpoint_bytes = get(kCheckpointBytes);
+  c.checkpoints = get(kCheckpoints);
+  c.events_replayed = get(kEventsReplayed);
+  return c;
 }
 
 Status CorrelationPipeline::PutState(storage::WriteBatch& wb) {
@@ -160,8 +214,8 @@ Status CorrelationPipeline::PutState(storage::WriteBatch& wb) {
   storage::PutU64BE(&state_, next_event_id_);
   storage::PutU64BE(&state_, next_local_seq_);
   state_.append(engine_.Checkpoint());
-  counters_.checkpoint_bytes = state_.size();
-  ++counters_.checkpoints;
+  block_->Set(group_[kCheckpointBytes], state_.size());
+  Bump(kCheckpoints);
   events_since_checkpoint_ = 0;
   return wb.Put(layout_.state, kStateKey, state_);
 }

@@ -19,7 +19,9 @@
 //                                                 [&](std::string_view j) { return tx->Send(j); }));
 //   VIGIL_TRY(auto rx, transport::Receiver::Start(db, ro, p->Sink(), &log));
 //
-// Tiers: a provincial correlator forwards its alerts upward; the national one has no upstream
+// Tiers: a provincial correlator forwards its alerts upward, and the received events of the
+// classes in PipelineOptions::forward (sensor alerts by default) with their origin renamed to
+// "vigil_source" (forwarded_event.h); the national one has no upstream
 // (upstream = nullptr). On the national tier each event's `province` field, as the rules see it,
 // is the province the allow list gives the sending correlator's key (not what the event says),
 // and the stored event carries it as "vigil_province".
@@ -38,12 +40,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/counters.h"
 #include "core/result.h"
 #include "correlator/engine/correlation_engine.h"
 #include "correlator/engine/flat_event.h"
 #include "correlator/ingest/event_store_writer.h"
 #include "correlator/store/event_indexer.h"
 #include "correlator/store/store_layout.h"
+#include "correlator/tier/forwarded_event.h"
 #include "rules/correlation/rule_set.h"
 #include "storage/db.h"
 #include "transport/receiver.h"
@@ -56,18 +60,26 @@ struct PipelineOptions {
   // correlation.checkpoint-events: events between engine checkpoints (at most this many are
   // replayed at start). 0: a checkpoint with every batch.
   uint64_t checkpoint_every_events = 100'000;
+  // forward-events: with an upstream, the classes sent to it. Received events of these classes
+  // go up as they are stored (renamed stamp: forwarded_event.h); this correlator's own
+  // correlated alerts go up when kCorrelation is in the set.
+  ForwardClasses forward = ForwardClasses::Default();
   EngineConfig engine;
 };
 
 // Takes one correlated alert (EVE JSON line) for the next tier.
 using UpstreamFn = std::function<Status(std::string_view json)>;
 
+// A snapshot of the pipeline's counters (counters()); the live values are the named counters
+// of registry() ("correlation.*", "forward.*"), readable from any thread (`vigil status`).
 struct PipelineCounters {
   uint64_t events_correlated = 0;  // events given to the engine
   uint64_t bad_views = 0;          // stored events the engine's view could not read (skipped)
   uint64_t alerts_stored = 0;
   uint64_t alerts_forwarded = 0;
   uint64_t forward_errors = 0;
+  uint64_t events_forwarded = 0;   // received events sent upward (forward-events)
+  uint64_t forward_refused = 0;    // received events not forwarded: they carry "vigil_source"
   uint64_t checkpoint_bytes = 0;   // size of the last checkpoint
   uint64_t checkpoints = 0;        // checkpoints written
   uint64_t events_replayed = 0;    // events after the checkpoint replayed at start
@@ -92,7 +104,9 @@ class CorrelationPipeline {
   const EventStoreWriter& writer() const { return *writer_; }
   const StoreLayout& layout() const { return layout_; }
   const CorrelationEngine& engine() const { return engine_; }
-  const PipelineCounters& counters() const { return counters_; }
+  PipelineCounters counters() const;
+  // The same counters by name, for stats lines and `vigil status` (thread-safe reads).
+  const CounterRegistry& registry() const { return registry_; }
   uint64_t next_event_id() const { return next_event_id_; }
 
  private:
@@ -104,7 +118,10 @@ class CorrelationPipeline {
   // Gives the parsed view_ to the engine when some detection rule looks at its type.
   void Correlate();
   Status StoreAlerts(storage::WriteBatch& wb, bool forward);
+  // Sends a received event upward when its class is in options_.forward (view_ is its parse).
+  void ForwardReceived(const StoredEvent& event);
   Status PutState(storage::WriteBatch& wb);
+  void Bump(uint32_t counter) { block_->Add(group_[counter]); }
 
   std::unique_ptr<EventStoreWriter> writer_;
   StoreLayout layout_;
@@ -113,7 +130,9 @@ class CorrelationPipeline {
   PipelineOptions options_;
   UpstreamFn upstream_;
   CorrelationEngine engine_;
-  PipelineCounters counters_;
+  CounterRegistry registry_;
+  CounterGroup group_;
+  CounterBlock* block_ = nullptr;  // written by the one thread that runs the pipeline
   uint64_t next_event_id_ = 1;
   uint64_t next_local_seq_ = 1;
   uint64_t events_since_checkpoint_ = 0;
@@ -122,6 +141,7 @@ class CorrelationPipeline {
   std::vector<CorrelationAlert> alerts_;  // reused
   std::string state_;                     // reused
   std::string group_key_;                 // reused
+  std::string forwarded_;                 // reused: one event restamped for the upstream
 };
 
 }  // namespace vigil::correlator

@@ -12,6 +12,12 @@ uint64_t LoadBe64(const uint8_t* p) {
   return v;
 }
 
+// The bit of IndicatorSet::domain_labels_ for a name's label count.
+uint64_t LabelBit(std::string_view name) {
+  const size_t labels = static_cast<size_t>(std::count(name.begin(), name.end(), '.')) + 1;
+  return uint64_t{1} << std::min<size_t>(labels, 63);
+}
+
 // The top `bits` bits set (0..64).
 uint64_t TopMask(int bits) {
   if (bits <= 0) return 0;
@@ -54,7 +60,10 @@ void IndicatorSet::Add(const std::vector<Indicator>& indicators, uint32_t bundle
         break;
       }
       case IndicatorType::kDomain:
-        if (domains_.find(ind.value) == domains_.end()) domains_.emplace(ind.value, Store(ind, bundle));
+        if (domains_.find(ind.value) == domains_.end()) {
+          domains_.emplace(ind.value, Store(ind, bundle));
+          domain_labels_ |= LabelBit(ind.value);
+        }
         break;
       default: {
         StringMap& m = exact_[static_cast<size_t>(ind.type)];
@@ -87,11 +96,15 @@ const IndicatorHit* IndicatorSet::MatchDomain(std::string_view name) const {
     buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
   std::string_view lower(buf.data(), name.size());
+  size_t labels = static_cast<size_t>(std::count(lower.begin(), lower.end(), '.')) + 1;
   while (true) {
-    if (auto it = domains_.find(lower); it != domains_.end()) return &entries_[it->second];
+    if (domain_labels_ & (uint64_t{1} << std::min<size_t>(labels, 63))) {
+      if (auto it = domains_.find(lower); it != domains_.end()) return &entries_[it->second];
+    }
     const size_t dot = lower.find('.');
     if (dot == std::string_view::npos) return nullptr;
     lower.remove_prefix(dot + 1);
+    --labels;
   }
 }
 

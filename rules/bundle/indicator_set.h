@@ -8,7 +8,8 @@
 //   set.MatchExact(IndicatorType::kJa3, ja3_hash)
 //
 // IP and CIDR indicators: one hash table per prefix length present, so a lookup costs one probe
-// per distinct prefix length (typically 2–4). Domains: one probe per label suffix of the name.
+// per distinct prefix length (typically 2–4). Domains: one probe per label suffix of the name
+// whose label count some domain indicator has.
 #pragma once
 
 #include <cstdint>
@@ -69,6 +70,10 @@ class IndicatorSet {
   std::vector<IndicatorHit> entries_;
   std::vector<PrefixTable> prefixes_;          // sorted longest prefix first
   StringMap domains_;
+  // Bit n set: some domain indicator has n labels (n >= 63 share bit 63). A name's suffixes with
+  // other label counts are not probed: most lists hold 2-4 label names, so a 5-label query
+  // costs one or two probes instead of five.
+  uint64_t domain_labels_ = 0;
   StringMap exact_[9];                         // by IndicatorType
 };
 

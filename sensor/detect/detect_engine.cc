@@ -288,6 +288,8 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       (f.is_check() ? er.flowint_checks : er.flowint_actions).push_back(st);
     }
     er.fast_pattern = ChooseFastPattern(r, cfg_.min_preferred_fast_pattern);
+    if (er.fast_pattern)
+      er.fast_pattern = PrefilterLiteral(r, std::move(*er.fast_pattern), cfg_.min_preferred_fast_pattern);
     if (!r.meta.classtype.empty()) {
       if (const rules::Classification* c = classes->Find(r.meta.classtype)) {
         er.severity = c->priority;
@@ -342,8 +344,10 @@ struct GroupLiterals {
   std::vector<HsLiteral> lits;
   std::map<std::pair<std::string, bool>, uint32_t> index;  // identical literals share an id
   std::vector<std::vector<uint32_t>> rules;                // id → rules
+  int64_t max_bound = 0;  // bounded databases: the largest FastPattern::bound
 
   void Add(const FastPattern& fp, uint32_t rule_index) {
+    max_bound = std::max(max_bound, fp.bound);
     auto [it, added] = index.emplace(std::make_pair(fp.bytes, fp.nocase),
                                      static_cast<uint32_t>(lits.size()));
     if (added) {
@@ -356,7 +360,12 @@ struct GroupLiterals {
 
 namespace {
 
-using LiteralsByView = std::map<std::pair<BufferId, uint32_t>, GroupLiterals>;
+// (buffer, transform chain, bounded) → literals. Bounded: every fast pattern lies within the
+// first kBoundedScanBytes of the buffer (FastPattern::bound), so that database scans only them.
+using LiteralsByView = std::map<std::tuple<BufferId, uint32_t, bool>, GroupLiterals>;
+constexpr int64_t kBoundedScanBytes = 1024;
+
+bool Bounded(const FastPattern& fp) { return fp.bound >= 0 && fp.bound <= kBoundedScanBytes; }
 
 }  // namespace
 
@@ -387,6 +396,8 @@ Result<RuleGroup::BufferDb> DetectEngine::CompileBufferDb(BufferId buffer, uint3
     bdb.rule_ids.insert(bdb.rule_ids.end(), rs.begin(), rs.end());
   }
   bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
+  for (const HsLiteral& lit : l.lits)
+    bdb.max_literal = std::max(bdb.max_literal, static_cast<uint32_t>(lit.bytes.size()));
   if (Status st = scratch_.Grow(bdb.db); !st) return std::move(st).error();
   ++stats_.databases;
   stats_.database_bytes += bdb.db.Size();
@@ -399,7 +410,8 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
   RuleGroup g;
   g.rules = ids;
   LiteralsByView per_buffer;   // (buffer, transform chain) → literals
-  LiteralsByView packet_only;  // the pkt_data literals of rules a TCP packet call can match
+  // The pkt_data literals of rules a TCP packet call can match, without and with dsize.
+  LiteralsByView packet_only, packet_only_sized;
   for (uint32_t ri : ids) {
     const EngineRule& er = rules_[ri];
     if (!er.fast_pattern) {
@@ -415,23 +427,43 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
       }
       continue;
     }
-    const std::pair<BufferId, uint32_t> view{er.fast_pattern->buffer,
-                                             er.lists[er.fast_pattern->list].chain};
+    const std::tuple<BufferId, uint32_t, bool> view{er.fast_pattern->buffer,
+                                                    er.lists[er.fast_pattern->list].chain,
+                                                    Bounded(*er.fast_pattern)};
     per_buffer[view].Add(*er.fast_pattern, ri);
     // On a packet of a TCP flow whose stream is inspected, pkt_data rules run only when they
     // are no_stream or dsize rules (DetectThread::Evaluate): those alone form the packet-only
     // database that such packets scan instead of the whole pkt_data one.
-    if (view.first == BufferId::kPacket && !er.only_stream && (er.no_stream || er.rule->dsize)) {
-      packet_only[view].Add(*er.fast_pattern, ri);
+    if (std::get<0>(view) == BufferId::kPacket && !er.only_stream && (er.no_stream || er.rule->dsize)) {
+      (er.rule->dsize ? packet_only_sized : packet_only)[view].Add(*er.fast_pattern, ri);
     }
   }
   for (auto& [view, l] : per_buffer) {
-    VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(view.first, view.second, l));
+    VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(std::get<0>(view), std::get<1>(view), l));
+    if (std::get<2>(view)) bdb.scan_limit = static_cast<uint32_t>(l.max_bound);
     g.dbs.push_back(std::move(bdb));
   }
-  for (auto& [view, l] : packet_only) {
-    VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(view.first, view.second, l));
+  for (LiteralsByView* m : {&packet_only, &packet_only_sized}) {
+    for (auto& [view, l] : *m) {
+    VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(std::get<0>(view), std::get<1>(view), l));
+    if (std::get<2>(view)) bdb.scan_limit = static_cast<uint32_t>(l.max_bound);
+    // Gates: a packet whose length no rule accepts (dsize), or whose flow's protocol no rule
+    // names, skips the scan (Evaluate would reject every candidate before its contents).
+    bdb.any_length = bdb.any_proto = false;
+    for (const auto& rs : l.rules) {
+      for (uint32_t ri : rs) {
+        const EngineRule& er = rules_[ri];
+        if (!er.rule->dsize) bdb.any_length = true;
+        else if (std::find(bdb.dsizes.begin(), bdb.dsizes.end(), *er.rule->dsize) == bdb.dsizes.end())
+          bdb.dsizes.push_back(*er.rule->dsize);
+        if (er.app_proto.empty()) bdb.any_proto = true;
+        else if (std::find(bdb.app_protos.begin(), bdb.app_protos.end(), er.app_proto) ==
+                 bdb.app_protos.end())
+          bdb.app_protos.push_back(er.app_proto);
+      }
+    }
     g.tcp_packet_dbs.push_back(std::move(bdb));
+    }
   }
   g.ip_only.Finish();
   stats_.always_check_entries += g.always.size();

@@ -92,6 +92,17 @@ struct RuleGroup {
     // Hyperscan id → rules sharing that literal: rule_ids[first[id] .. first[id + 1]).
     std::vector<uint32_t> first;
     std::vector<uint32_t> rule_ids;
+    uint32_t max_literal = 0;  // longest literal (bytes): the overlap a partial scan needs
+    // Non-zero: every literal's content lies within the buffer's first scan_limit bytes
+    // (absolute offset/depth or startswith), so only those are scanned. Short bounded
+    // literals ("MZ" at depth 2) then cost nothing on the rest of the buffer.
+    uint32_t scan_limit = 0;
+    // tcp_packet_dbs only: a packet no rule of the database could match on dsize or on the
+    // header's app-layer protocol (Evaluate checks both before any content) is not scanned.
+    // any_length / any_proto: some rule has no dsize / no app-layer protocol.
+    bool any_length = true, any_proto = true;
+    std::vector<rules::IntegerMatch> dsizes;  // distinct dsize options of the rules
+    std::vector<std::string> app_protos;      // distinct header app-layer protocols
   };
   std::vector<uint32_t> rules;   // every rule in the group, ascending
   std::vector<BufferDb> dbs;
@@ -99,6 +110,7 @@ struct RuleGroup {
   // chain) holding only the rules such a call can match (no_stream, dsize). Those calls scan
   // these instead of the pkt_data entries of `dbs`, so a TCP payload is not scanned twice by the
   // whole pkt_data database (once in its stream chunk, once as a packet). Empty when no such rule.
+  // Rules with and without dsize are in separate databases, each gated (BufferDb::any_length).
   std::vector<BufferDb> tcp_packet_dbs;
   std::vector<uint32_t> always;  // rules without a fast pattern: checked on every inspection
   IpOnlyIndex ip_only;           // header-only rules found by address instead
@@ -148,6 +160,9 @@ class DetectEngine {
   const std::vector<RuleGroup>& groups() const { return groups_; }
   uint32_t flowbit_count() const { return static_cast<uint32_t>(flowbit_names_.size()); }
   uint32_t flowint_count() const { return static_cast<uint32_t>(flowint_names_.size()); }
+  // Interned names by id (sensor/reload carries per-flow state to a new engine by name).
+  const std::vector<std::string>& flowbit_names() const { return flowbit_names_; }
+  const std::vector<std::string>& flowint_names() const { return flowint_names_; }
   // Transform chains; CompiledList::chain and BufferDb::chain k name chains()[k - 1].
   const std::vector<TransformChain>& chains() const { return chains_; }
   // Flowbit id by name (tests, debugging); -1 when unknown.

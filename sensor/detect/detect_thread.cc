@@ -214,6 +214,9 @@ bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
   }
   if (!(er.dirs & (in.to_server ? 1 : 2))) return false;
   if (!er.app_proto.empty() && !AppProtoMatches(er.app_proto, in.app_proto)) return false;
+  // Cheap packet-field checks before the address and port sets.
+  if (r.dsize && !r.dsize->Matches(p.payload_len)) return false;
+  if (!HeaderChecks(r.header_checks, p)) return false;
   if (!HeaderMatches(r.header, p)) return false;
   if (r.flow) {
     const rules::FlowOption& f = *r.flow;
@@ -222,8 +225,6 @@ bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
     if (f.frag == rules::FlowFrag::kOnlyFrag && !p.is_fragment) return false;
     if (f.frag == rules::FlowFrag::kNoFrag && p.is_fragment) return false;
   }
-  if (r.dsize && !r.dsize->Matches(p.payload_len)) return false;
-  if (!HeaderChecks(r.header_checks, p)) return false;
   if (r.urilen) {
     const auto* uri = in.buffers->Get(r.urilen->raw ? BufferId::kHttpUriRaw : BufferId::kHttpUri);
     if (!uri || !r.urilen->length.Matches(uri->size())) return false;
@@ -314,29 +315,83 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
   // group's small packet-only pkt_data databases replace the full ones.
   const bool tcp_packet =
       in.kind == InspectKind::kPacket && t == kTransportTcp && in.tcp_stream_inspected;
+  // A stream chunk with a carry: the untransformed pkt_data databases scan only the new bytes
+  // (plus each database's longest literal - 1 before them); fast patterns wholly in the kept
+  // tail come from the carry (stream_carry.h). Their hits are collected in carry_hits_.
+  StreamCarry* carry = in.kind == InspectKind::kStream ? in.stream_carry : nullptr;
+  if (carry != nullptr) carry->BindTo(&engine_, in.stream_new_offset > 0);
+  const bool partial = carry != nullptr && !carry->overflowed() && in.stream_new_offset > 0;
+  carry_hits_.clear();
+  // A TCP packet whose payload is exactly the new bytes of the last stream inspection: the
+  // unbounded untransformed packet-only databases need not scan it again (their literals are
+  // in that stream scan's databases, which covered all those bytes).
+  const bool reuse_stream = tcp_packet && in.stream_scan_id != 0 && in.stream_scan_id == stream_scan_id_;
+  if (carry != nullptr) {
+    ++stream_scan_id_;
+    stream_hits_.clear();
+  }
   for (uint32_t gid : gids) {
     if (gid == 0) continue;
     const RuleGroup& g = groups[gid - 1];
     auto scan = [&](const RuleGroup::BufferDb& db) {
       const auto* buf = View(db.buffer, db.chain, in);
       if (!buf || buf->empty()) return;
+      const bool carried = carry != nullptr && db.buffer == BufferId::kPacket && db.chain == 0;
+      size_t from = 0, to = buf->size();
+      if (db.scan_limit != 0) to = std::min<size_t>(to, db.scan_limit);
+      if (carried && partial) {
+        const size_t overlap = db.max_literal > 0 ? db.max_literal - 1 : 0;
+        from = in.stream_new_offset > overlap ? in.stream_new_offset - overlap : 0;
+      }
+      if (from >= to) return;
+      const std::span<const uint8_t> data = buf->subspan(from, to - from);
+      std::vector<uint32_t>& into = carried ? carry_hits_ : candidates_;
+      const bool packet_hits = carried && db.scan_limit == 0;  // window offsets are not packet ones
       auto on_match = [&](unsigned id, unsigned long long) {
         for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
-          candidates_.push_back(db.rule_ids[k]);
+          if (packet_hits) stream_hits_.push_back(db.rule_ids[k]);
+          into.push_back(db.rule_ids[k]);
           ++profile_[db.rule_ids[k]].prefilter_hits;
           ++hits;
         }
       };
-      if (!db.db.Scan(*buf, hs_, on_match)) Count(DetectCounters::kScanErrors);
+      if (!db.db.Scan(data, hs_, on_match)) Count(DetectCounters::kScanErrors);
     };
     for (const RuleGroup::BufferDb& db : g.dbs) {
       if (!tcp_packet || db.buffer != BufferId::kPacket) scan(db);
     }
     if (tcp_packet) {
-      for (const RuleGroup::BufferDb& db : g.tcp_packet_dbs) scan(db);
+      for (const RuleGroup::BufferDb& db : g.tcp_packet_dbs) {
+        if (reuse_stream && db.chain == 0 && db.scan_limit == 0) continue;
+        const bool length_ok = db.any_length || std::any_of(db.dsizes.begin(), db.dsizes.end(),
+                                                             [&](const rules::IntegerMatch& d) {
+                                                               return d.Matches(p.payload_len);
+                                                             });
+        const bool proto_ok = db.any_proto || std::any_of(db.app_protos.begin(), db.app_protos.end(),
+                                                          [&](const std::string& a) {
+                                                            return AppProtoMatches(a, in.app_proto);
+                                                          });
+        if (length_ok && proto_ok) scan(db);
+      }
     }
     candidates_.insert(candidates_.end(), g.always.begin(), g.always.end());
     g.ip_only.Lookup(p.src, p.dst, &candidates_);
+  }
+  if (reuse_stream) {
+    for (uint32_t ri : stream_hits_) {
+      const EngineRule& er = engine_.rules()[ri];
+      if (er.no_stream || er.rule->dsize) candidates_.push_back(ri);
+    }
+  }
+  if (carry != nullptr) {
+    std::sort(carry_hits_.begin(), carry_hits_.end());
+    carry_hits_.erase(std::unique(carry_hits_.begin(), carry_hits_.end()), carry_hits_.end());
+    const auto* pkt = in.buffers->Get(BufferId::kPacket);
+    const uint64_t end = in.stream_base + (pkt ? pkt->size() : 0);
+    carry->Prune(in.stream_base);
+    for (const StreamCarry::Entry& e : carry->entries()) candidates_.push_back(e.rule);
+    candidates_.insert(candidates_.end(), carry_hits_.begin(), carry_hits_.end());
+    carry->Merge(carry_hits_, end);
   }
   if (hits) Count(DetectCounters::kPrefilterHits, hits);
   std::sort(candidates_.begin(), candidates_.end());

@@ -44,6 +44,9 @@ class DetectThread {
   uint64_t local(uint32_t counter) const { return local_[counter]; }
   const std::vector<RuleProfile>& profile() const { return profile_; }
   bool ok() const { return ok_; }
+  // Id of the last stream inspection that scanned with a carry (0: none yet); see
+  // InspectInput::stream_scan_id.
+  uint64_t stream_scan_id() const { return stream_scan_id_; }
 
  private:
   bool Evaluate(const EngineRule& er, const InspectInput& in);
@@ -74,6 +77,11 @@ class DetectThread {
   uint64_t generation_ = 0;
   std::span<const uint8_t> base64_view_;
   std::vector<uint32_t> candidates_;
+  std::vector<uint32_t> carry_hits_;  // this stream inspection's carried-database hits
+  // The last stream inspection's hits in unbounded untransformed pkt_data databases, for the
+  // packet call of the packet whose payload was exactly that chunk (InspectInput::stream_scan_id).
+  std::vector<uint32_t> stream_hits_;
+  uint64_t stream_scan_id_ = 0;
   std::vector<RuleProfile> profile_;
   uint64_t local_[DetectCounters::kCount] = {};
   bool ok_ = true;

@@ -1,5 +1,7 @@
 #include "sensor/detect/fast_pattern.h"
 
+#include <algorithm>
+
 namespace vigil::sensor {
 namespace {
 
@@ -38,12 +40,31 @@ const rules::ContentMatch* Explicit(const rules::Rule& rule, size_t* list) {
   return nullptr;
 }
 
+// `first`: the content is the first keyword of its list, so distance/within count from the
+// buffer start (the previous match end is 0 there).
+int64_t Bound(const rules::ContentMatch& c, bool first) {
+  if (c.startswith) return static_cast<int64_t>(c.pattern.size());
+  if (c.relative()) {
+    if (!first || !c.within || c.within->is_var() || (c.distance && c.distance->is_var())) return -1;
+    const int64_t d = c.distance ? std::max<int64_t>(0, c.distance->value) : 0;
+    return c.within->value < 0 ? -1 : d + c.within->value;
+  }
+  if (!c.depth || c.depth->is_var() || (c.offset && c.offset->is_var())) return -1;
+  const int64_t off = c.offset ? std::max<int64_t>(0, c.offset->value) : 0;
+  return c.depth->value < 0 ? -1 : off + c.depth->value;
+}
+
+bool IsFirst(const rules::BufferMatches& b, const rules::ContentMatch* c) {
+  return !b.matches.empty() && std::get_if<rules::ContentMatch>(&b.matches.front()) == c;
+}
+
 }  // namespace
 
 std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t min_preferred) {
   size_t fl = 0;
   if (const rules::ContentMatch* c = Explicit(rule, &fl); c && !c->negated) {
-    FastPattern fp{rule.buffers[fl].buffer, fl, c->pattern, c->nocase, true};
+    FastPattern fp{rule.buffers[fl].buffer, fl, c->pattern, c->nocase, true,
+                   Bound(*c, IsFirst(rule.buffers[fl], c))};
     if (c->fast_pattern == rules::FastPatternMode::kPartial &&
         c->fast_pattern_offset < c->pattern.size()) {
       fp.bytes = c->pattern.substr(c->fast_pattern_offset, c->fast_pattern_length);
@@ -70,7 +91,32 @@ std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t m
     });
   }
   if (!best) return std::nullopt;
-  return FastPattern{rule.buffers[best_list].buffer, best_list, best->pattern, best->nocase, false};
+  return FastPattern{rule.buffers[best_list].buffer, best_list, best->pattern, best->nocase, false,
+                     Bound(*best, IsFirst(rule.buffers[best_list], best))};
+}
+
+FastPattern PrefilterLiteral(const rules::Rule& rule, FastPattern fp, uint32_t min_preferred) {
+  if (fp.bytes.size() >= min_preferred || fp.list >= rule.buffers.size()) return fp;
+  const rules::BufferMatches& b = rule.buffers[fp.list];
+  const rules::ContentMatch* best = nullptr;
+  uint32_t best_score = 0;
+  b.ForEachContent([&](const rules::ContentMatch& c) {
+    if (c.negated || c.pattern.size() < min_preferred) return;
+    const uint32_t score = RarityScore(c.pattern, c.nocase);
+    if (!best || score > best_score) {
+      best = &c;
+      best_score = score;
+    }
+  });
+  if (best == nullptr) return fp;
+  const int64_t bound = Bound(*best, IsFirst(b, best));
+  // A short literal bounded to the buffer start is cheap already (a bounded database scans
+  // only that start); keep it unless the longer one is bounded too.
+  if (fp.bound >= 0 && bound < 0) return fp;
+  fp.bytes = best->pattern;
+  fp.nocase = best->nocase;
+  fp.bound = bound;
+  return fp;
 }
 
 }  // namespace vigil::sensor

@@ -30,9 +30,20 @@ struct FastPattern {
   std::string bytes;
   bool nocase = false;
   bool explicit_choice = false;
+  // The content's matches all end before this offset of the buffer (absolute offset + depth, or
+  // startswith); -1 when unbounded (relative, no depth, byte_extract variables).
+  int64_t bound = -1;
 };
 
 std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t min_preferred);
 uint32_t RarityScore(std::string_view bytes, bool nocase);
+
+// The literal the engine's prefilter uses for `fp`: the same, unless it is shorter than
+// `min_preferred` (an explicit `fast_pattern:` on "PK" or "117") and the same list has a longer
+// non-negated content, which then replaces it. Every non-negated content of a list must occur
+// for the rule to match, so the candidate set stays a superset of the matching rules (alerts
+// are unchanged) while short literals, the costliest for Hyperscan, leave the databases.
+// `vigil rules check` reports ChooseFastPattern's (the rule's own) choice.
+FastPattern PrefilterLiteral(const rules::Rule& rule, FastPattern fp, uint32_t min_preferred);
 
 }  // namespace vigil::sensor

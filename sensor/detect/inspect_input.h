@@ -30,6 +30,7 @@
 #include "rules/signature/sticky_buffer.h"
 #include "sensor/decode/packet.h"
 #include "sensor/detect/rate_state.h"
+#include "sensor/detect/stream_carry.h"
 
 namespace vigil::sensor {
 
@@ -129,6 +130,17 @@ struct InspectInput {
   // kStream: bytes at the start of pkt_data already inspected in the previous chunk
   // (StreamView::new_offset). A stream match must end past them, so it is reported once.
   uint32_t stream_new_offset = 0;
+  // kStream: the direction's carried candidates and the absolute stream offset of pkt_data[0]
+  // (StreamWindow::carry(), StreamView::base). With a carry, the untransformed pkt_data
+  // databases scan only the new bytes plus the longest literal's overlap and earlier scans'
+  // candidates are added from the carry; null: the whole window is scanned.
+  StreamCarry* stream_carry = nullptr;
+  uint64_t stream_base = 0;
+  // kPacket on a stream-inspected TCP flow: DetectThread::stream_scan_id() of the stream
+  // inspection whose new bytes were exactly this packet's payload (the only chunk its
+  // processing delivered), else 0. The packet-only rules' candidates then come from that scan
+  // instead of scanning the payload again.
+  uint64_t stream_scan_id = 0;
   // TCP stream sizes for `stream_size` (bytes sent so far by the client and by the server, as
   // Suricata's next_seq - isn); -1 when the pipeline does not track them, and then stream_size
   // rules do not match.

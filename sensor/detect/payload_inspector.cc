@@ -4,6 +4,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "sensor/detect/base64_decoder.h"
 
 namespace vigil::sensor {
@@ -236,6 +240,49 @@ bool Step(Ctx& c, size_t i, int64_t prev_end) {
   return false;
 }
 
+// True when pat matches at p ignoring ASCII case.
+bool EqualNocase(const uint8_t* p, std::string_view pat) {
+  for (size_t k = 0; k < pat.size(); ++k)
+    if (Lower(p[k]) != Lower(static_cast<uint8_t>(pat[k]))) return false;
+  return true;
+}
+
+bool IsAlpha(uint8_t c) { return Lower(c) >= 'a' && Lower(c) <= 'z'; }
+
+// Case-insensitive search for positions [start, last]: the first two pattern bytes are compared
+// 16 positions at a time (a letter as (x | 0x20) == lower, anything else exactly), and each
+// position passing both is verified. Byte-at-a-time for the tail and without SSE2.
+int64_t FindNocase(const uint8_t* base, size_t start, size_t last, std::string_view pat) {
+  const uint8_t f0 = Lower(static_cast<uint8_t>(pat[0]));
+  size_t p = start;
+#if defined(__SSE2__)
+  if (pat.size() >= 2) {
+    const uint8_t f1 = Lower(static_cast<uint8_t>(pat[1]));
+    const __m128i m0 = _mm_set1_epi8(static_cast<char>(IsAlpha(f0) ? 0x20 : 0));
+    const __m128i m1 = _mm_set1_epi8(static_cast<char>(IsAlpha(f1) ? 0x20 : 0));
+    const __m128i v0 = _mm_set1_epi8(static_cast<char>(f0));
+    const __m128i v1 = _mm_set1_epi8(static_cast<char>(f1));
+    // Loads at p and p + 1 read at most up to p + 16 <= last + 1 < end.
+    for (; p + 15 <= last; p += 16) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + 1));
+      const __m128i hit = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, m0), v0),
+                                        _mm_cmpeq_epi8(_mm_or_si128(b, m1), v1));
+      unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      while (bits != 0) {
+        const size_t q = p + static_cast<size_t>(std::countr_zero(bits));
+        if (EqualNocase(base + q + 2, pat.substr(2))) return static_cast<int64_t>(q);
+        bits &= bits - 1;
+      }
+    }
+  }
+#endif
+  for (; p <= last; ++p) {
+    if (Lower(base[p]) == f0 && EqualNocase(base + p + 1, pat.substr(1))) return static_cast<int64_t>(p);
+  }
+  return -1;
+}
+
 }  // namespace
 
 int64_t FindPattern(std::span<const uint8_t> buf, size_t start, size_t end, std::string_view pat,
@@ -257,14 +304,7 @@ int64_t FindPattern(std::span<const uint8_t> buf, size_t start, size_t end, std:
     }
     return -1;
   }
-  const uint8_t f = Lower(static_cast<uint8_t>(pat[0]));
-  for (size_t p = start; p <= last; ++p) {
-    if (Lower(base[p]) != f) continue;
-    size_t k = 1;
-    while (k < pat.size() && Lower(base[p + k]) == Lower(static_cast<uint8_t>(pat[k]))) ++k;
-    if (k == pat.size()) return static_cast<int64_t>(p);
-  }
-  return -1;
+  return FindNocase(base, start, last, pat);
 }
 
 bool MatchList(const CompiledList& list, std::span<const uint8_t> buf, InspectScratch& scratch) {

@@ -25,11 +25,13 @@ StreamView StreamWindow::Feed(std::span<const uint8_t> chunk) {
   consumed_ += chunk.size();
   v.data = buf_;
   v.new_offset = static_cast<uint32_t>(tail);
+  v.base = consumed_ - buf_.size();
   return v;
 }
 
 void StreamWindow::Gap(uint64_t length) {
   buf_.clear();
+  carry_.Clear();
   consumed_ += std::min(length, depth_ - std::min(depth_, consumed_));
 }
 

@@ -11,13 +11,17 @@
 //   StreamView v = w.Feed(chunk);
 //   bufs.Set(BufferId::kPacket, v.data);
 //   in.kind = InspectKind::kStream; in.stream_new_offset = v.new_offset;
+//   in.stream_base = v.base; in.stream_carry = &w.carry();   // scan only the new bytes
 //
-// Memory: keep_bytes + the largest chunk, allocated on first use and reused.
+// Memory: keep_bytes + the largest chunk, allocated on first use and reused; plus the carried
+// prefilter candidates (StreamCarry, bounded).
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "sensor/detect/stream_carry.h"
 
 namespace vigil::sensor {
 
@@ -25,6 +29,7 @@ struct StreamView {
   std::span<const uint8_t> data;  // valid until the next Feed()
   uint32_t new_offset = 0;        // data[new_offset..] are the bytes of this chunk
   bool depth_reached = false;     // some or all of the chunk was past the depth and dropped
+  uint64_t base = 0;              // absolute stream offset of data[0]
 };
 
 class StreamWindow {
@@ -35,12 +40,15 @@ class StreamWindow {
   // hole; the missing bytes count toward the depth (as sequence space does in reassembly).
   void Gap(uint64_t length);
   uint64_t consumed() const { return consumed_; }
+  // The direction's carried prefilter candidates (see stream_carry.h); Gap() clears them.
+  StreamCarry& carry() { return carry_; }
 
  private:
   uint32_t keep_;
   uint64_t depth_;
   uint64_t consumed_ = 0;
   std::vector<uint8_t> buf_;
+  StreamCarry carry_;
 };
 
 }  // namespace vigil::sensor

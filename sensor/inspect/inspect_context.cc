@@ -56,6 +56,8 @@ std::vector<uint8_t> TxScope(const DetectEngine& engine) {
   return out;
 }
 
+}  // namespace
+
 // Which side of a transaction a buffer belongs to: 1 request (to_server), 2 response
 // (to_client), 3 either (http.header, http.cookie, file.data... follow the inspection's direction).
 uint8_t BufferSide(rules::BufferId b) {
@@ -79,6 +81,8 @@ uint8_t BufferSide(rules::BufferId b) {
       return 3;
   }
 }
+
+namespace {
 
 // The direction a transaction-scoped rule is inspected in, as Suricata derives it from the
 // buffers: request buffers only → to_server; any response buffer → to_client (its request
@@ -122,6 +126,7 @@ Result<std::shared_ptr<const InspectContext>> LoadInspectContext(const SensorCon
   VIGIL_CHECK_OK(dcfg.Validate());
   ctx->stream_window_bytes = dcfg.stream_window_bytes;
   ctx->stream_depth_bytes = dcfg.stream_depth_bytes;
+  ctx->profile_file = d.profile_file;
 
   if (!sources.replace) {
     for (const std::string& f : d.rule_files) {
@@ -129,7 +134,7 @@ Result<std::shared_ptr<const InspectContext>> LoadInspectContext(const SensorCon
     }
   }
   for (const std::string& f : sources.files) ctx->rule_files.push_back(f);
-  if (ctx->rule_files.empty()) {
+  if (ctx->rule_files.empty() && sources.texts.empty()) {
     ctx->load_report = "rules: none given (app-layer parsing and events only)\n";
     return std::shared_ptr<const InspectContext>(std::move(ctx));
   }
@@ -144,6 +149,7 @@ Result<std::shared_ptr<const InspectContext>> LoadInspectContext(const SensorCon
     }
     VIGIL_CHECK_OK(loader.LoadFile(path, &set));
   }
+  for (const RuleSources::Text& t : sources.texts) loader.LoadString(t.rules, t.name, &set);
   // Without a classification-file the engine uses Suricata's stock set
   // (rules::DefaultClassifications()), as Suricata uses its bundled classification.config.
   if (!d.classification_file.empty()) {
@@ -164,8 +170,10 @@ Result<std::shared_ptr<const InspectContext>> LoadInspectContext(const SensorCon
   ctx->app_dirs = AppDirs(*ctx->engine);
   ctx->load_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  ctx->load_report = fmt::format("rules: {} file(s) loaded and compiled in {:.2f} s\n",
-                                 ctx->rule_files.size(), ctx->load_seconds) +
+  ctx->load_report = fmt::format("rules: {} file(s){} loaded and compiled in {:.2f} s\n",
+                                 ctx->rule_files.size(),
+                                 sources.texts.empty() ? "" : " and a bundle",
+                                 ctx->load_seconds) +
                      MakeLoadReport(*ctx->engine).ToString(kReportReasons);
   return std::shared_ptr<const InspectContext>(std::move(ctx));
 }

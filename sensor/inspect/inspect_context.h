@@ -32,6 +32,13 @@ namespace vigil::sensor {
 struct RuleSources {
   bool replace = false;                 // -S: only these files, the config's rule-files ignored
   std::vector<std::string> files;       // -S / -s files (as given: not under default-rule-path)
+  // Rules given as text, loaded after the files (a rule bundle; sensor/reload). `name` stands
+  // for the file name in diagnostics.
+  struct Text {
+    std::string name;
+    std::string rules;
+  };
+  std::vector<Text> texts;
 };
 
 struct InspectContext {
@@ -48,6 +55,7 @@ struct InspectContext {
   uint32_t stream_window_bytes = 4096;
   uint64_t stream_depth_bytes = 1 << 20;
   size_t flow_capacity = 0;             // per worker
+  std::string profile_file;             // detect.profiling-file: rule profiles appended here
   // Load results, for the summary printed at start.
   std::vector<std::string> rule_files;  // resolved paths, in load order
   double load_seconds = 0;
@@ -57,6 +65,11 @@ struct InspectContext {
 // The address and port variables: Suricata's defaults overridden by vars.address-groups and
 // vars.port-groups.
 rules::RuleVariables MakeRuleVariables(const SensorConfig& config);
+
+// Which side of a transaction a buffer belongs to: 1 request (to_server), 2 response
+// (to_client), 3 either. A rule with a response buffer is inspected on the response (its
+// request buffers too); `vigil rules check` uses this to find flow: contradictions.
+uint8_t BufferSide(rules::BufferId b);
 
 // Loads rules and configs. A rules, classification or threshold file that cannot be read is an
 // error; a rule that fails to parse or uses something unsupported is skipped and counted.

@@ -1,6 +1,14 @@
 #include "sensor/inspect/inspect_plugin.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
+
+#include "sensor/detect/rule_profile_report.h"
+
+#include "sensor/reload/detect_state_remap.h"
 
 namespace vigil::sensor {
 
@@ -27,20 +35,62 @@ void ForgetTx(FlowInspectState& s, uint64_t key) {
 
 InspectPlugin::InspectPlugin(std::shared_ptr<const InspectContext> ctx, EventWriter& events)
     : ctx_(std::move(ctx)),
-      events_(*ctx_, events),
+      app_(ctx_->app),
+      out_(events),
       flows_(ctx_->flow_capacity, [this](FlowInspectState& s) {
-        s.detector.emplace(ctx_->app.detect, ctx_->app.dns, nullptr);
+        s.detector.emplace(app_.detect, app_.dns, nullptr);
       }) {
+  events_.emplace(*ctx_, out_);
   if (ctx_->engine) detect_.emplace(*ctx_->engine);
   packet_alerted_.reserve(64);
 }
 
-InspectPlugin::~InspectPlugin() = default;
+InspectPlugin::InspectPlugin(std::shared_ptr<InspectContextSlot> slot, EventWriter& events)
+    : InspectPlugin(slot->Load(), events) {
+  slot_ = std::move(slot);  // slot_gen_ 0: the first packet confirms (or takes) the live one
+}
+
+void InspectPlugin::AdoptLiveContext() {
+  std::shared_ptr<const InspectContext> next = slot_->Load(&slot_gen_);
+  if (next == ctx_ || next == nullptr) return;
+  // Per-flow detection state names flowbits, flowints and rules by the old engine's ids.
+  DetectStateRemap remap(ctx_->engine.get(), next->engine.get());
+  for (size_t i = 0; i < flows_.constructed(); ++i) {
+    FlowInspectState& s = flows_[i];
+    if (s.active) remap.Apply(s.detect, s.tx_alerted);
+  }
+  FlushRuleProfile();
+  detect_.reset();
+  if (next->engine) detect_.emplace(*next->engine);
+  events_.emplace(*next, out_);
+  std::swap(ctx_, next);
+  slot_->Retire(std::move(next));  // freed on the reloader's thread once no worker holds it
+  ++reloads_adopted_;
+}
+
+InspectPlugin::~InspectPlugin() { FlushRuleProfile(); }
+
+void InspectPlugin::FlushRuleProfile() {
+  if (!detect_ || !ctx_->engine || ctx_->profile_file.empty()) return;
+  const std::string text = RuleProfileJsonLines(*ctx_->engine, detect_->profile());
+  if (text.empty()) return;
+  // One write() of whole lines with O_APPEND: workers appending at once do not interleave.
+  const int fd = ::open(ctx_->profile_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;  // the reader reports a missing profile
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+}
 
 FlowInspectState& InspectPlugin::State(const Flow& f) {
   FlowInspectState& s = flows_.At(f.index);
   if (!s.active) {
     s.active = true;
+    if (intel_) intel_->OnFlow(f);  // once per flow: client and server address
     s.detector->set_port_hint(f.server_port());
     s.window[0] = StreamWindow(ctx_->stream_window_bytes, ctx_->stream_depth_bytes);
     s.window[1] = StreamWindow(ctx_->stream_window_bytes, ctx_->stream_depth_bytes);
@@ -78,9 +128,9 @@ void ReturnParser(std::unique_ptr<P>& slot, std::vector<std::unique_ptr<P>>& poo
 
 AppParser* InspectPlugin::StartParser(FlowInspectState& s, AppProto p) {
   switch (p) {
-    case AppProto::kHttp: s.parser = TakeParser(s.http, http_pool_, ctx_->app.http); break;
-    case AppProto::kTls: s.parser = TakeParser(s.tls, tls_pool_, ctx_->app.tls); break;
-    case AppProto::kDns: s.parser = TakeParser(s.dns, dns_pool_, ctx_->app.dns); break;
+    case AppProto::kHttp: s.parser = TakeParser(s.http, http_pool_, app_.http); break;
+    case AppProto::kTls: s.parser = TakeParser(s.tls, tls_pool_, app_.tls); break;
+    case AppProto::kDns: s.parser = TakeParser(s.dns, dns_pool_, app_.dns); break;
     default: s.parser = nullptr; break;
   }
   return s.parser;
@@ -116,6 +166,8 @@ InspectInput InspectPlugin::BaseInput(const Packet& p, FlowInspectState* s, bool
   in.to_server = to_server;
   in.established = s != nullptr && s->established;
   in.tcp_stream_inspected = tcp_stream;
+  if (tcp_stream && &p == stream_packet_ && to_server == packet_stream_to_server_)
+    in.stream_scan_id = packet_stream_scan_;
   in.app_proto = s != nullptr ? AppProtoName(s->proto) : std::string_view();
   if (s != nullptr && p.ip_proto == 6) {  // also the flow-level packets of stream calls
     in.client_stream_bytes = static_cast<int64_t>(s->stream_bytes[0]);
@@ -161,7 +213,7 @@ void InspectPlugin::Run(InspectInput& in, const Flow* flow, FlowInspectState* s,
       }
       packet_alerted_.push_back(a.rule_index);
     }
-    events_.Alert(a, *in.packet, flow, in.to_server, tx_rule ? app : plain);
+    events_->Alert(a, *in.packet, flow, in.to_server, tx_rule ? app : plain);
     if (s != nullptr) s->alerted = true;
     ++stats_.alerts;
   }
@@ -189,7 +241,8 @@ void InspectPlugin::FeedStream(FlowInspectState& s, const Flow& f, StreamDirecti
 void InspectPlugin::InspectStream(FlowInspectState& s, const Flow& f, StreamDirection dir,
                                   std::span<const uint8_t> bytes) {
   const bool to_server = dir == StreamDirection::kToServer;
-  const StreamView v = s.window[Idx(dir)].Feed(bytes);
+  StreamWindow& w = s.window[Idx(dir)];
+  const StreamView v = w.Feed(bytes);
   if (v.data.empty() || v.new_offset >= v.data.size()) return;
   const Packet& p = PacketFor(f, to_server, stream_packet_);
   buffers_.Clear();
@@ -197,7 +250,19 @@ void InspectPlugin::InspectStream(FlowInspectState& s, const Flow& f, StreamDire
   InspectInput in = BaseInput(p, &s, to_server, true);
   in.kind = InspectKind::kStream;
   in.stream_new_offset = v.new_offset;
+  in.stream_base = v.base;
+  in.stream_carry = &w.carry();
+  const uint64_t scan_before = detect_->stream_scan_id();
   Run(in, &f, &s, AppRef{.proto = s.proto}, 0, false);
+  ++packet_chunks_;
+  const uint64_t scan = detect_->stream_scan_id();
+  const Packet* sp = stream_packet_;
+  const bool same_bytes = sp != nullptr && scan == scan_before + 1 && !v.depth_reached &&
+                          v.data.size() - v.new_offset == bytes.size() &&
+                          sp->payload_len == bytes.size() &&
+                          std::memcmp(sp->payload, bytes.data(), bytes.size()) == 0;
+  packet_stream_scan_ = (packet_chunks_ == 1 && same_bytes) ? scan : 0;
+  packet_stream_to_server_ = to_server;
 }
 
 void InspectPlugin::OnStreamData(const Flow& flow, StreamDirection dir,
@@ -240,6 +305,7 @@ void InspectPlugin::OnStreamEnd(const Flow& flow, StreamDirection dir, EndReason
 }
 
 void InspectPlugin::OnPacket(const Packet& p, const PacketContext& ctx) {
+  if (slot_ != nullptr && slot_->generation() != slot_gen_) [[unlikely]] AdoptLiveContext();
   packet_alerted_.clear();
   if (ctx.flow == nullptr) {
     if (detect_ && p.decoded) {
@@ -304,7 +370,8 @@ void InspectPlugin::AppLayer(FlowInspectState& s, const Flow& f, const Packet& p
             *inspected = true;
           }
         }
-        events_.Dns(m, f, p);
+        if (intel_) intel_->OnDns(m, f, p);
+        events_->Dns(m, f, p);
         ForgetTx(s, TxKey(AppProto::kDns, m.index));
       });
       break;
@@ -322,7 +389,8 @@ void InspectPlugin::AppLayer(FlowInspectState& s, const Flow& f, const Packet& p
       s.tls_stage = stage;
       if (s.tls->TakeLogReady()) {
         ++stats_.tls_sessions;
-        events_.Tls(ts, f, p);
+        if (intel_) intel_->OnTls(ts, f, p);
+        events_->Tls(ts, f, p);
       }
       break;
     }
@@ -352,7 +420,8 @@ void InspectPlugin::HttpUpdates(FlowInspectState& s, const Flow& f, const Packet
   }
   const size_t drained = h.DrainCompleted([&](const HttpTransaction& tx) {
     ++stats_.http_tx;
-    events_.Http(tx, f, p);
+    if (intel_) intel_->OnHttp(tx, f, p);
+    events_->Http(tx, f, p);
     ForgetTx(s, TxKey(AppProto::kHttp, tx.id));
   });
   s.http_stages.erase(s.http_stages.begin(),
@@ -362,7 +431,7 @@ void InspectPlugin::HttpUpdates(FlowInspectState& s, const Flow& f, const Packet
 
 void InspectPlugin::Anomalies(FlowInspectState& s, const Flow& f, const Packet& p) {
   if (s.parser == nullptr || s.parser->anomalies().empty()) return;
-  for (const AppAnomaly& a : s.parser->anomalies().items()) events_.Anomaly(a, s.proto, f, p);
+  for (const AppAnomaly& a : s.parser->anomalies().items()) events_->Anomaly(a, s.proto, f, p);
   s.parser->anomalies().Clear();
 }
 
@@ -389,7 +458,8 @@ void InspectPlugin::FinishApp(FlowInspectState& s, const Flow& flow, const Packe
     const Packet& p = PacketFor(flow, true, real);
     h.DrainAll([&](const HttpTransaction& tx) {
       ++stats_.http_tx;
-      events_.Http(tx, flow, p);
+      if (intel_) intel_->OnHttp(tx, flow, p);
+      events_->Http(tx, flow, p);
     });
     Anomalies(s, flow, p);
   } else if (s.parser != nullptr) {
@@ -435,10 +505,30 @@ std::string_view InspectPlugin::FlowAppProto(const Flow& flow) const {
   return AppProtoName(static_cast<AppProto>(flow.app_proto));
 }
 
+WorkerPluginFactory MakeInspectPluginFactory(std::shared_ptr<InspectContextSlot> slot) {
+  return [slot](uint32_t worker_id, EventWriter& events) -> std::unique_ptr<WorkerPlugin> {
+    (void)worker_id;
+    return std::make_unique<InspectPlugin>(slot, events);
+  };
+}
+
 WorkerPluginFactory MakeInspectPluginFactory(std::shared_ptr<const InspectContext> ctx) {
   return [ctx](uint32_t worker_id, EventWriter& events) -> std::unique_ptr<WorkerPlugin> {
     (void)worker_id;
     return std::make_unique<InspectPlugin>(ctx, events);
+  };
+}
+
+WorkerPluginFactory WithIntel(WorkerPluginFactory inspect, IntelStore* intel) {
+  if (intel == nullptr) return inspect;
+  return [inspect = std::move(inspect), intel](uint32_t worker_id,
+                                               EventWriter& events) -> std::unique_ptr<WorkerPlugin> {
+    std::unique_ptr<WorkerPlugin> p = inspect(worker_id, events);
+    if (auto* ip = dynamic_cast<InspectPlugin*>(p.get())) {
+      CounterBlock* block = intel->registry().NewBlock("intel-w" + std::to_string(worker_id));
+      ip->AttachIntel(std::make_unique<IntelMatcher>(*intel, events, block));
+    }
+    return p;
   };
 }
 

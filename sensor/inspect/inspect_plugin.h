@@ -19,6 +19,13 @@
 //
 //   auto ctx = LoadInspectContext(config, sources);
 //   options.plugins = MakeInspectPluginFactory(*ctx);
+//
+// Hot reload (sensor/reload): built on an InspectContextSlot, the plugin checks the slot's
+// generation once per packet (one relaxed load, at the top of OnPacket: a packet boundary) and,
+// when a new context was published, carries every live flow's detection state over by name
+// (DetectStateRemap), starts a new DetectThread on the new engine and retires the old context.
+// App-layer parsers and stream windows are untouched: the app-layer config is the first
+// context's, copied into the plugin (parsers keep references into it).
 #pragma once
 
 #include <cstdint>
@@ -32,8 +39,10 @@
 #include "sensor/inspect/flow_inspect_state.h"
 #include "sensor/inspect/inspect_context.h"
 #include "sensor/inspect/inspect_events.h"
+#include "sensor/intel/intel_matcher.h"
 #include "sensor/pipeline/lazy_array.h"
 #include "sensor/pipeline/worker_plugin.h"
+#include "sensor/reload/published.h"
 
 namespace vigil::sensor {
 
@@ -49,13 +58,22 @@ struct InspectStats {
   uint64_t tls_sessions = 0;
 };
 
+// The live InspectContext, replaced by a rule reload (sensor/reload's RuleReloader).
+using InspectContextSlot = Published<InspectContext>;
+
 class InspectPlugin final : public WorkerPlugin {
  public:
-  // `ctx` and `events` must outlive the plugin.
+  // `events` must outlive the plugin.
   InspectPlugin(std::shared_ptr<const InspectContext> ctx, EventWriter& events);
+  // Follows the slot's live context (hot reload); `slot` must not be null.
+  InspectPlugin(std::shared_ptr<InspectContextSlot> slot, EventWriter& events);
   ~InspectPlugin() override;
 
-  void OnStreamPacket(const Packet* packet) override { stream_packet_ = packet; }
+  void OnStreamPacket(const Packet* packet) override {
+    stream_packet_ = packet;
+    packet_chunks_ = 0;
+    packet_stream_scan_ = 0;
+  }
   void OnPacket(const Packet& p, const PacketContext& ctx) override;
   void OnStreamData(const Flow& flow, StreamDirection dir, std::span<const uint8_t> bytes,
                     uint64_t offset) override;
@@ -66,8 +84,17 @@ class InspectPlugin final : public WorkerPlugin {
   std::string_view FlowAppProto(const Flow& flow) const override;
 
   const InspectStats& stats() const { return stats_; }
+  // Indicator matching on this worker's flows and protocol events (sensor/intel; optional).
+  void AttachIntel(std::unique_ptr<IntelMatcher> m) { intel_ = std::move(m); }
+  // Reloads this worker has taken up (tests).
+  uint64_t reloads_adopted() const { return reloads_adopted_; }
 
  private:
+  // At a packet boundary: takes the slot's newer context (see the header comment).
+  void AdoptLiveContext();
+  // Appends this worker's per-rule profile to ctx_->profile_file (detect.profiling-file), if
+  // set: at exit and before a reload replaces the engine the profile's indices belong to.
+  void FlushRuleProfile();
   FlowInspectState& State(const Flow& f);
   AppParser* StartParser(FlowInspectState& s, AppProto p);
   // A packet for flow-level inspections: `real` when it travels in direction `to_server`,
@@ -93,14 +120,26 @@ class InspectPlugin final : public WorkerPlugin {
   InspectInput BaseInput(const Packet& p, FlowInspectState* s, bool to_server, bool tcp_stream);
 
   std::shared_ptr<const InspectContext> ctx_;
-  InspectEvents events_;
+  std::shared_ptr<InspectContextSlot> slot_;  // null: ctx_ never changes
+  uint64_t slot_gen_ = 0;
+  uint64_t reloads_adopted_ = 0;
+  AppLayerConfig app_;                        // the first context's (parsers point into it)
+  EventWriter& out_;
+  std::optional<InspectEvents> events_;       // re-made on a reload (it points into ctx_)
   std::optional<DetectThread> detect_;
+  std::unique_ptr<IntelMatcher> intel_;  // null: no indicator matching
   LazyArray<FlowInspectState> flows_;
   // Parsers of ended flows, reset, for the next flows (their buffers keep their capacity).
   std::vector<std::unique_ptr<HttpParser>> http_pool_;
   std::vector<std::unique_ptr<TlsParser>> tls_pool_;
   std::vector<std::unique_ptr<DnsParser>> dns_pool_;
   const Packet* stream_packet_ = nullptr;
+  // Stream chunks the current packet's processing delivered, and the detection stream scan id
+  // of the only one when its bytes are exactly the packet's payload (else 0): the packet call
+  // then reuses that scan (InspectInput::stream_scan_id).
+  int packet_chunks_ = 0;
+  uint64_t packet_stream_scan_ = 0;
+  bool packet_stream_to_server_ = true;
   Packet pseudo_;                      // flow-level packet (see PacketFor)
   BufferSet buffers_;
   AlertQueue alerts_;
@@ -111,5 +150,10 @@ class InspectPlugin final : public WorkerPlugin {
 
 // A WorkerPluginFactory making one InspectPlugin per worker.
 WorkerPluginFactory MakeInspectPluginFactory(std::shared_ptr<const InspectContext> ctx);
+// Wraps an inspect factory so each worker's InspectPlugin also matches `intel`'s indicators
+// (an IntelMatcher with its own counter block). Null `intel`: the factory unchanged.
+WorkerPluginFactory WithIntel(WorkerPluginFactory inspect, IntelStore* intel);
+// Plugins that follow the slot's live context (hot reload).
+WorkerPluginFactory MakeInspectPluginFactory(std::shared_ptr<InspectContextSlot> slot);
 
 }  // namespace vigil::sensor

@@ -61,4 +61,10 @@ Status EventWriter::Flush() {
   return st;
 }
 
+Status EventWriter::FlushThrough() {
+  Status st = Flush();
+  Status sink = sink_.Flush();
+  return st ? sink : st;
+}
+
 }  // namespace vigil::sensor

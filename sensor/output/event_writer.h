@@ -85,6 +85,9 @@ class EventWriter {
   void Write(const Event& event);
   // Hands the queued lines to the sink now.
   Status Flush();
+  // Flush() and then the sink's own Flush (stdio buffer, the upstream's open batch): for rare,
+  // urgent events such as intel alerts. Takes the sink's lock.
+  Status FlushThrough();
 
   // The most recent failure (format or sink); empty message when there was none.
   const Error& last_error() const { return last_error_; }

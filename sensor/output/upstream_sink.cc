@@ -90,8 +90,9 @@ Result<UpstreamSinkOptions> UpstreamSinkOptionsFromConfig(const Config& config, 
 }
 
 Result<std::unique_ptr<UpstreamSink>> UpstreamSinkFromConfig(const Config& config, std::string_view prefix,
-                                                             Logger* log) {
+                                                             Logger* log, transport::ControlHandler on_control) {
   VIGIL_TRY(UpstreamSinkOptions o, UpstreamSinkOptionsFromConfig(config, prefix));
+  o.sender.on_control = std::move(on_control);
   return UpstreamSink::Open(std::move(o), log);
 }
 

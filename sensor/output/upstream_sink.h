@@ -97,7 +97,9 @@ void DeclareUpstreamSinkConfig(ConfigSchema& schema, std::string_view prefix);
 // Builds the options from a loaded config (reads the key files) and opens the sink.
 // wait_for_room follows <prefix>.spool.full-policy.
 [[nodiscard]] Result<UpstreamSinkOptions> UpstreamSinkOptionsFromConfig(const Config& config, std::string_view prefix);
+// `on_control` receives the correlator's control messages (intelligence bundles; optional).
 [[nodiscard]] Result<std::unique_ptr<UpstreamSink>> UpstreamSinkFromConfig(const Config& config,
-                                                                          std::string_view prefix, Logger* log);
+                                                                          std::string_view prefix, Logger* log,
+                                                                          transport::ControlHandler on_control = {});
 
 }  // namespace vigil::sensor

@@ -261,10 +261,20 @@ void Pipeline::WriteStats() {
   std::vector<CounterValue> snap = registry_->Snapshot();
   std::vector<StatsCounter> counters;
   counters.reserve(snap.size());
+  for (const CounterRegistry* extra : options_.extra_counters) {
+    std::vector<CounterValue> more = extra->Snapshot();
+    snap.insert(snap.end(), more.begin(), more.end());
+  }
   for (const CounterValue& v : snap) counters.push_back(StatsCounter{v.name, v.value});
+  std::vector<std::pair<std::string, std::string>> texts;
+  if (options_.extra_texts) texts = options_.extra_texts();
+  std::vector<StatsText> text_entries;
+  text_entries.reserve(texts.size());
+  for (const auto& [name, value] : texts) text_entries.push_back(StatsText{name, value});
   StatsInfo info;
   info.uptime = (MonotonicNanos() - start_mono_ns_) / kNanosPerSecond;
   info.counters = counters;
+  info.texts = text_entries;
   Event ev;
   ev.type = EventType::kStats;
   ev.envelope.timestamp = WallClock().Now();

@@ -26,6 +26,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -60,6 +61,12 @@ struct PipelineOptions {
   ProgressCallback progress;
   // Warnings and notices (bad files, live capture warnings). Optional; must outlive the run.
   Logger* log = nullptr;
+  // Other components' counters (intel, rule reload...) appended to every stats event. Each
+  // registry must outlive the run.
+  std::vector<const CounterRegistry*> extra_counters;
+  // String entries for every stats event ({"detect.ruleset.version", "files"}: nested like
+  // counters), asked for on the stats thread. Optional.
+  std::function<std::vector<std::pair<std::string, std::string>>()> extra_texts;
 };
 
 class Pipeline {

@@ -173,6 +173,8 @@ ConfigSchema SensorConfigSchema() {
         "xbits (host / ip_pair bits) entries per worker; when full, new bits are not set (counted)");
   s.String("detect.cache-dir", "", "directory for compiled rule databases; empty = no cache");
   s.Bool("detect.profiling", false, "time every rule check (rule profile; costs two clock reads)");
+  s.String("detect.profiling-file", "",
+           "append each worker's per-rule profile (JSON lines) to this file at exit; empty = none");
 
   // ---- Variables for the detection engine ----
   s.Map("vars.address-groups", "named address lists: HOME_NET, EXTERNAL_NET, ...");
@@ -360,6 +362,7 @@ Result<SensorConfig> BuildSensorConfig(const Config& c) {
   VIGIL_CHECK_OK(u32("detect.xbits-table-size", d.xbits_table_size));
   VIGIL_TRY(d.cache_dir, c.GetString("detect.cache-dir"));
   VIGIL_TRY(d.profile_timing, c.GetBool("detect.profiling"));
+  VIGIL_TRY(d.profile_file, c.GetString("detect.profiling-file"));
 
   VIGIL_TRY(sc.address_groups, c.GetMap("vars.address-groups"));
   VIGIL_TRY(sc.port_groups, c.GetMap("vars.port-groups"));

@@ -54,6 +54,7 @@ struct DetectionSettings {
   uint32_t xbits_table_size = 65536;
   std::string cache_dir;
   bool profile_timing = false;
+  std::string profile_file;  // detect.profiling-file: per-rule profile appended at exit ("" = none)
 };
 
 // Which EVE event types are written (outputs.eve.<type>.enabled); every event is counted anyway.

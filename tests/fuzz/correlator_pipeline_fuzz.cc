@@ -2,6 +2,7 @@
 // validation, then for every stored event: FlatEvent parse, index entries, the correlation
 // engine with one rule of each type, correlated alerts). It must never crash or fail, and never
 // read out of bounds. Alternate inputs carry a province (the national tier's stamping path).
+// Every stored event is also forwarded (forward-events: all classes; RestampForUpstream).
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -66,9 +67,15 @@ std::unique_ptr<vigil::correlator::CorrelationPipeline> MakePipeline() {
   po.engine.allowed_lateness_ns = 1'000'000'000;
   po.engine.max_groups_per_rule = 1000;
   po.checkpoint_every_events = 64;  // exercises Checkpoint() too
+  for (size_t i = 0; i < vigil::correlator::kEventClassCount; ++i) {  // every stored event restamped
+    po.forward.Add(static_cast<vigil::correlator::EventClass>(i));     // for the upstream (forward-events)
+  }
   auto p = vigil::correlator::CorrelationPipeline::Create(
       *store->db, so, std::make_shared<const vigil::RuleSet>(std::move(*rules)), po,
-      [](std::string_view) { return vigil::Ok(); });
+      [](std::string_view json) {
+        if (json.empty() || json.front() != '{') std::abort();  // a forwarded event is an object
+        return vigil::Ok();
+      });
   if (!p) std::abort();
   return std::move(*p);
 }

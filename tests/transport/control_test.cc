@@ -112,5 +112,41 @@ TEST_F(TransportFixture, ControlPendingLimitIsEnforced) {
   EXPECT_FALSE(rx->SendControl("prov-07/s1", {ControlKind::kOther, 3, "bad id", ""}).ok());
 }
 
+// on_hello names each origin that connects (and again when it reconnects); a control message
+// sent from inside the hook reaches that origin.
+TEST_F(TransportFixture, OnHelloNamesTheOriginAndMaySendControl) {
+  auto o = RxOptions();
+  std::mutex mu;
+  std::vector<std::string> hellos;
+  Receiver* self = nullptr;
+  o.on_hello = [&](std::string_view origin) {
+    std::lock_guard lock(mu);
+    hellos.emplace_back(origin);
+    if (self != nullptr) {
+      EXPECT_TRUE(self->SendControl(origin, {ControlKind::kIndicatorList, hellos.size(), "ioc", "hi"}).ok());
+    }
+  };
+  auto rx = StartReceiver(o);
+  ASSERT_TRUE(rx);
+  {
+    std::lock_guard lock(mu);
+    self = rx.get();
+  }
+  Seen seen;
+  auto to = TxOptions(rx->endpoint());
+  to.on_control = seen.Handler();
+  {
+    auto tx = Sender::Start(*tx_db_, to);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(WaitFor([&] { return seen.Get().size() == 1; }));
+  }
+  auto tx = Sender::Start(*tx_db_, to);  // a second connection: a second hello
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE(WaitFor([&] { return seen.Get().size() == 2; }));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(hellos, (std::vector<std::string>{"prov-07/s1", "prov-07/s1"}));
+  EXPECT_EQ(seen.Get(), (std::vector<std::string>{"indicator_list/ioc/v1:hi", "indicator_list/ioc/v2:hi"}));
+}
+
 }  // namespace
 }  // namespace vigil::transport::testing

@@ -1,7 +1,8 @@
 // `vigil bundle keygen --out PREFIX`        Ed25519 signing key: PREFIX.pub, PREFIX.secret (0600)
 // `vigil bundle sign --key K.secret --name N --version V [--rules F] [--indicators F] --out B`
 //   checks the indicator list (every bad line is reported with its number and signing is refused)
-//   and writes the signed bundle.
+//   and writes the signed bundle (to B.tmp, then renamed to B: a national correlator polling
+//   its publish.dir never reads half a bundle).
 // `vigil bundle verify --trust K.pub [--trust ...] BUNDLE`
 //   prints what the bundle holds, or why a sensor would refuse it (exit 1).
 #include <cstdio>
@@ -58,10 +59,17 @@ int Sign(const SignArgs& a) {
   }
   auto text = rules::SignBundle(std::move(b), *key);
   if (!text) return Fail("sign", text.error().message);
-  std::ofstream out(a.out, std::ios::binary | std::ios::trunc);
+  // Written beside the target and renamed over it, so a correlator polling its publish.dir
+  // never reads a half-written bundle (it only reads *.bundle names).
+  const std::string tmp = a.out + ".tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   out << *text;
   out.close();
-  if (!out) return Fail("sign", a.out + ": cannot write");
+  if (!out) return Fail("sign", tmp + ": cannot write");
+  if (std::rename(tmp.c_str(), a.out.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Fail("sign", a.out + ": cannot write");
+  }
   std::printf("signed %s version %llu -> %s (%zu bytes)\n", a.name.c_str(),
               static_cast<unsigned long long>(a.version), a.out.c_str(), text->size());
   return 0;
@@ -130,7 +138,9 @@ void AddBundleCommand(CLI::App& app, CommandResult& result) {
   sign->add_option("-r,--rules", sa->rules, "Suricata rules file to include");
   sign->add_option("-i,--indicators", sa->indicators, "indicator list to include");
   sign->add_option("--created", sa->created, "creation time text (default: now, UTC)");
-  sign->add_option("-o,--out", sa->out, "bundle file to write")->required();
+  sign->add_option("-o,--out", sa->out,
+                  "bundle file to write (written then renamed: safe straight into a correlator's publish.dir)")
+      ->required();
   sign->callback([sa, &result] {
     if (sa->created.empty()) sa->created = WallClock().Now().ToEve();
     result.exit_code = Sign(*sa);

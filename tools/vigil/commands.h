@@ -15,7 +15,12 @@ struct CommandResult {
 void AddKeysCommand(CLI::App& app, CommandResult& result);
 void AddBundleCommand(CLI::App& app, CommandResult& result);    // `vigil bundle`
 void AddRulesTestCommand(CLI::App& app, CommandResult& result);  // `vigil rules test`
+void AddRulesCheckCommand(CLI::App& app, CommandResult& result); // `vigil rules check`
+void AddRulesProfileCommand(CLI::App& app, CommandResult& result);  // `vigil rules profile`
+// The `vigil rules` group, added by whichever rules command registers first (rules_check_command.cc).
+CLI::App* FindOrAddRulesGroup(CLI::App& app);
 void AddQueryCommand(CLI::App& app, CommandResult& result);      // `vigil query`
 void AddForwardCommand(CLI::App& app, CommandResult& result);    // `vigil forward`
+void AddStatusCommand(CLI::App& app, CommandResult& result);     // `vigil status`
 
 }  // namespace vigil::cli

@@ -12,8 +12,11 @@ int main(int argc, char** argv) {
   vigil::cli::AddKeysCommand(app, result);
   vigil::cli::AddBundleCommand(app, result);
   vigil::cli::AddRulesTestCommand(app, result);
+  vigil::cli::AddRulesCheckCommand(app, result);
+  vigil::cli::AddRulesProfileCommand(app, result);
   vigil::cli::AddQueryCommand(app, result);
   vigil::cli::AddForwardCommand(app, result);
+  vigil::cli::AddStatusCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,22 +6,16 @@
 //   fails. Exit 2 when the sensor cannot run or fails. The work is done by tools/verify.
 #include <stdlib.h>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "tools/verify/temp_dir.h"
 #include "tools/verify/alert_table.h"
 #include "tools/verify/check_evaluation.h"
-#include "tools/verify/child_process.h"
-#include "tools/verify/rule_problems.h"
-#include "tools/verify/sensor_command.h"
-#include "tools/verify/sensor_locator.h"
 #include "tools/vigil/commands.h"
+#include "tools/vigil/offline_sensor_run.h"
 
 namespace vigil::cli {
 
@@ -49,18 +43,7 @@ CLI::App* RulesGroup(CLI::App& app) {
   return rules;
 }
 
-void PrintFile(const fs::path& path, FILE* to) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) std::fprintf(to, "  %s\n", line.c_str());
-}
-
 int RunRulesTest(const RulesTestArgs& a) {
-  auto sensor = verify::FindSensor(a.sensor);
-  if (!sensor) {
-    std::fprintf(stderr, "vigil rules test: %s\n", sensor.error().message.c_str());
-    return 2;
-  }
   verify::ParsedChecks checks;
   if (!a.expect.empty()) {
     auto loaded = verify::LoadChecksFile(a.expect);
@@ -70,62 +53,14 @@ int RunRulesTest(const RulesTestArgs& a) {
     }
     checks = std::move(*loaded);
   }
-  auto made = verify::MakeTempDir("vigil-rules-test");
-  if (!made) {
-    std::fprintf(stderr, "vigil rules test: %s\n", made.error().message.c_str());
-    return 2;
-  }
-  const std::string work = *made;
-  struct Cleanup {
-    std::string dir;
-    bool keep;
-    ~Cleanup() {
-      std::error_code ec;
-      if (!keep) fs::remove_all(dir, ec);
-    }
-  } cleanup{work, a.keep};
-
-  std::error_code ec;
-  verify::SensorCommand cmd;
-  cmd.sensor = *sensor;
-  cmd.pcap = fs::absolute(a.pcap, ec);
-  cmd.log_dir = fs::path(work) / "output";
-  fs::create_directories(cmd.log_dir, ec);
-  std::vector<fs::path> rule_files;
-  for (const std::string& r : a.rules) rule_files.push_back(fs::absolute(r, ec));
-  cmd.rule_files = rule_files;
-  cmd.checksum_none = a.checksum == "none";
-  std::vector<std::pair<std::string, std::string>> address_vars;
-  std::vector<std::pair<std::string, std::string>> port_vars;
-  for (const std::string& kv : a.sets) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos) {
-      std::fprintf(stderr, "vigil rules test: --set %s: expected KEY=VALUE\n", kv.c_str());
-      return 2;
-    }
-    const std::string key = kv.substr(0, eq);
-    if (key.rfind("vars.address-groups.", 0) == 0) address_vars.emplace_back(key.substr(20), kv.substr(eq + 1));
-    if (key.rfind("vars.port-groups.", 0) == 0) port_vars.emplace_back(key.substr(17), kv.substr(eq + 1));
-    cmd.sets.push_back(kv);
-  }
-
-  for (const verify::RuleProblem& p : verify::InspectRules(rule_files, "", address_vars, port_vars).problems) {
-    std::fprintf(stderr, "rule not loaded: %s\n", p.ToString().c_str());
-  }
-
-  const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_s * 1000));
-  const verify::ChildResult run = verify::RunChildProcess(cmd.Argv(), work + "/stdout", work + "/stderr", timeout);
-  if (!run.started || run.timed_out || run.signal != 0 || run.exit_code != 0) {
-    std::fprintf(stderr, "vigil rules test: %s failed (%s)\n  command: %s\n", cmd.sensor.c_str(),
-                 !run.started   ? run.error.c_str()
-                 : run.timed_out ? "timed out"
-                 : run.signal    ? ("signal " + std::to_string(run.signal)).c_str()
-                                 : ("exit status " + std::to_string(run.exit_code)).c_str(),
-                 cmd.ToString().c_str());
-    PrintFile(fs::path(work) / "stderr", stderr);
-    return 2;
-  }
-  auto alerts = verify::ReadAlerts((cmd.log_dir / "eve.json").string());
+  OfflineSensorRun sensor_run("vigil rules test");
+  const OfflineRunOptions options{.pcap = a.pcap, .rules = a.rules, .checksum = a.checksum,
+                                  .sets = a.sets, .sensor = a.sensor, .timeout_s = a.timeout_s,
+                                  .keep = a.keep};
+  if (int rc = sensor_run.Run(options); rc != 0) return rc;
+  const std::string work = sensor_run.work_dir().string();
+  const fs::path log_dir = sensor_run.log_dir();
+  auto alerts = verify::ReadAlerts((log_dir / "eve.json").string());
   if (!alerts) {
     std::fprintf(stderr, "vigil rules test: %s\n", alerts.error().message.c_str());
     return 2;
@@ -140,7 +75,7 @@ int RunRulesTest(const RulesTestArgs& a) {
 
   std::vector<const verify::FilterCheck*> all;
   for (const verify::FilterCheck& c : checks.filters) all.push_back(&c);
-  const verify::EvaluatedChecks ev = verify::EvaluateChecks(cmd.log_dir, all);
+  const verify::EvaluatedChecks ev = verify::EvaluateChecks(log_dir, all);
   size_t failed = 0;
   for (size_t i = 0; i < all.size(); ++i) {
     const verify::CheckOutcome& o = ev.outcomes[i];

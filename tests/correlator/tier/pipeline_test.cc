@@ -90,8 +90,11 @@ TEST_F(PipelineTest, IndexesIdsAlertsAndCheckpointInOneBatch) {
   ASSERT_EQ(corr.size(), 1u);
   EXPECT_NE(corr[0].second.find("\"vigil_origin\":\"correlator\""), std::string::npos) << corr[0].second;
   EXPECT_NE(corr[0].second.find("\"event_ids\":[1,2,3]"), std::string::npos) << corr[0].second;
-  ASSERT_EQ(forwarded.size(), 1u);
-  EXPECT_NE(forwarded[0].find("\"title\":\"three alerts\""), std::string::npos);
+  // forward-events default (alert, correlation): the 4 received alerts as they were stored, with
+  // their origin as vigil_source, then the correlated alert.
+  ASSERT_EQ(forwarded.size(), 5u);
+  EXPECT_EQ(forwarded[0].rfind("{\"vigil_source\":\"sensor-a\",\"timestamp\":", 0), 0u) << forwarded[0];
+  EXPECT_NE(forwarded.back().find("\"title\":\"three alerts\""), std::string::npos);
   EXPECT_EQ(puts, 27u);
 
   // src_ip index: three events and the alert for .1, in the hour bucket of kT0; one for .2.
@@ -130,14 +133,16 @@ TEST_F(PipelineTest, NationalTierSeesTheAuthenticatedProvince) {
     return R"({"timestamp":")" + Ts(t) + R"(","event_type":"correlation","src_ip":"203.0.113.9","province":")" +
            claimed + R"(","correlation":{"rule_name":"vigil_port_scan"}})";
   };
-  // Three provinces by key; every event claims the same province: the stamp wins.
+  // Two events from one province's key claiming two provinces: one province (the stamp wins).
   Store(1, {corr(0, "p1")}, "prov-a");
-  Store(2, {corr(60, "p1")}, "prov-b");
+  Store(2, {corr(60, "p2")}, "prov-a");
   storage::WriteBatch wb;
   ASSERT_TRUE(p_->Flush(wb).ok());
-  EXPECT_EQ(p_->counters().alerts_stored, 0u);  // two provinces only
-  Store(3, {corr(120, "p1")}, "prov-c");
+  EXPECT_EQ(p_->counters().alerts_stored, 0u);  // one province only
+  // A second province by key (claiming p1 as well): the cross-province campaign.
+  Store(3, {corr(120, "p1")}, "prov-b");
   ASSERT_TRUE(p_->Flush(wb).ok());
+  EXPECT_EQ(p_->counters().alerts_stored, 1u);
   ASSERT_TRUE(db_->Write(wb, storage::Durability::kBuffered).ok());
   const auto rows = Rows(p_->layout().family(EventClass::kCorrelation));
   ASSERT_EQ(rows.size(), 4u);  // three received + our alert

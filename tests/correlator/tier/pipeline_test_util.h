@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "rules/correlation/rule_set.h"
+#include "storage/db.h"
 
 namespace vigil::correlator::testing_util {
 
@@ -31,6 +33,15 @@ inline std::shared_ptr<const RuleSet> RulesFromText(const char* text) {
   auto rs = b.Build();
   EXPECT_TRUE(rs.ok()) << (rs.ok() ? "" : rs.error().message);
   return rs.ok() ? std::make_shared<const RuleSet>(std::move(*rs)) : nullptr;
+}
+
+// A RocksDB store at `path` (created), or null after a failed expectation.
+inline std::unique_ptr<storage::Db> OpenTestDb(const std::string& path) {
+  storage::DbOptions o;
+  o.path = path;
+  auto db = storage::Db::Open(o);
+  EXPECT_TRUE(db.ok()) << db.error().message;
+  return db.ok() ? std::move(*db) : nullptr;
 }
 
 }  // namespace vigil::correlator::testing_util

@@ -104,5 +104,21 @@ TEST(IndicatorSet, ExactValuesAndDuplicates) {
   EXPECT_EQ(set.MatchExact(IndicatorType::kMd5, "d41d8cd98f00b204e9800998ecf8427e"), nullptr);
 }
 
+// Suffixes whose label count no indicator has are skipped: every other suffix still matches.
+TEST(IndicatorSet, DomainLabelCountsOfMixedLengths) {
+  IndicatorSet set;
+  set.Add(ParseIndicators("domain example\ndomain evil.example\ndomain a.b.c.d.e.f.g\n").indicators, 0);
+  ASSERT_NE(set.MatchDomain("x.y.a.b.c.d.e.f.g"), nullptr);
+  EXPECT_EQ(set.MatchDomain("x.y.a.b.c.d.e.f.g")->indicator->value, "a.b.c.d.e.f.g");
+  EXPECT_EQ(set.MatchDomain("q.evil.example")->indicator->value, "evil.example");
+  EXPECT_EQ(set.MatchDomain("q.good.example")->indicator->value, "example");  // the 1-label one
+  EXPECT_EQ(set.MatchDomain("b.c.d.e.f.g"), nullptr);
+  EXPECT_EQ(set.MatchDomain("evil.example.org"), nullptr);
+  std::string deep;  // 70 labels: counts past 63 share one bit
+  for (int i = 0; i < 69; ++i) deep += "l.";
+  deep += "example";
+  EXPECT_NE(set.MatchDomain(deep), nullptr);
+}
+
 }  // namespace
 }  // namespace vigil::rules

@@ -159,8 +159,16 @@ alert udp any any -> any any (content:!"neg-only"; sid:4;))");
   for (const EngineRule& r : e->rules())
     fp[r.rule->meta.sid] = r.fast_pattern ? r.fast_pattern->bytes : "<none>";
   EXPECT_EQ(fp[1], "longer-one");
-  EXPECT_EQ(fp[2], "ab");
-  EXPECT_EQ(fp[3], "cde");
+  // An explicit fast_pattern shorter than min_preferred_fast_pattern is what the rule chose
+  // (ChooseFastPattern), but the prefilter uses a longer content of the same list instead
+  // (PrefilterLiteral): every non-negated content must occur, so alerts are the same.
+  EXPECT_EQ(fp[2], "longer");
+  EXPECT_EQ(fp[3], "abcdefgh");
+  for (const EngineRule& r : e->rules()) {
+    auto own = ChooseFastPattern(*r.rule, e->config().min_preferred_fast_pattern);
+    if (r.rule->meta.sid == 2) { EXPECT_EQ(own->bytes, "ab"); }
+    if (r.rule->meta.sid == 3) { EXPECT_EQ(own->bytes, "cde"); }
+  }
   EXPECT_EQ(fp[4], "<none>");
   EXPECT_EQ(e->stats().always_check_rules, 1u);
   // The slice only prefilters; the whole content is still verified.

@@ -1,0 +1,252 @@
+// Detection speed work that must not change alerts: stream inspections that scan only the new
+// bytes (StreamCarry), fast patterns bounded to the start of a buffer (BufferDb::scan_limit),
+// the gates of the TCP packet-only databases, and the case-insensitive content search.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "sensor/detect/payload_inspector.h"
+#include "sensor/detect/stream_carry.h"
+#include "sensor/detect/stream_window.h"
+#include "tests/sensor/detect/detect_test_util.h"
+
+namespace vigil::sensor::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST(StreamCarry, MergeKeepsLatestScanAndPruneDropsOldScans) {
+  StreamCarry c;
+  const std::vector<uint32_t> a = {1, 5, 9};
+  c.Merge(a, 100);
+  const std::vector<uint32_t> b = {5, 7};
+  c.Merge(b, 200);
+  ASSERT_EQ(c.entries().size(), 4u);
+  EXPECT_EQ(c.entries()[0].rule, 1u);
+  EXPECT_EQ(c.entries()[1].rule, 5u);
+  EXPECT_EQ(c.entries()[1].scan_end, 200u);  // re-hit: the later scan counts
+  EXPECT_EQ(c.entries()[2].rule, 7u);
+  EXPECT_EQ(c.entries()[3].rule, 9u);
+  c.Prune(100);  // scans that ended at or before the window start are gone
+  ASSERT_EQ(c.entries().size(), 2u);
+  EXPECT_EQ(c.entries()[0].rule, 5u);
+  EXPECT_EQ(c.entries()[1].rule, 7u);
+}
+
+TEST(StreamCarry, OverflowGivesUpSoTheNextScanCoversTheWindow) {
+  StreamCarry c;
+  std::vector<uint32_t> many(StreamCarry::kMaxEntries + 1);
+  for (uint32_t i = 0; i < many.size(); ++i) many[i] = i;
+  c.Merge(many, 10);
+  EXPECT_TRUE(c.overflowed());
+  EXPECT_TRUE(c.entries().empty());
+  const std::vector<uint32_t> one = {3};
+  c.Merge(one, 20);
+  EXPECT_FALSE(c.overflowed());
+  EXPECT_EQ(c.entries().size(), 1u);
+}
+
+// Feeds chunks of one TCP direction through a StreamWindow and inspects each, with or without
+// the window's carry (without: the whole window is scanned, the reference behaviour).
+struct StreamFeeder {
+  StreamFeeder(Harness& harness, bool use_carry)
+      : h(harness),
+        w(harness.engine->config().stream_window_bytes, harness.engine->config().stream_depth_bytes),
+        carry(use_carry),
+        pkt(MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, "")) {}
+  std::vector<uint32_t> Feed(std::string_view chunk) {
+    StreamView v = w.Feed({reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()});
+    if (v.data.empty()) return {};
+    BufferSet b;
+    b.Set(BufferId::kPacket, v.data);
+    InspectInput in{.packet = &pkt->pkt, .buffers = &b, .flow = &flow,
+                    .kind = InspectKind::kStream, .to_server = true, .established = true,
+                    .tcp_stream_inspected = true, .stream_new_offset = v.new_offset};
+    if (carry) {
+      in.stream_carry = &w.carry();
+      in.stream_base = v.base;
+    }
+    h.thread->Inspect(in, &h.q);
+    auto s = Sids(h.q);
+    std::sort(s.begin(), s.end());
+    return s;
+  }
+  Harness& h;
+  StreamWindow w;
+  bool carry;
+  std::unique_ptr<TestPacket> pkt;
+  FlowDetectState flow;
+};
+
+TEST(StreamScan, FastPatternInTheKeptTailStillMatchesWithANewSecondContent) {
+  Harness h(R"(alert tcp any any -> any any (content:"FASTPATTERN"; content:"tail"; distance:0; sid:1;))");
+  ASSERT_TRUE(h.engine);
+  StreamFeeder f(h, true);
+  EXPECT_THAT(f.Feed("xx FASTPATTERN yy"), IsEmpty());
+  EXPECT_THAT(f.Feed(std::string(300, '-')), IsEmpty());
+  // The fast pattern is only in the kept tail: the carry makes the rule a candidate.
+  EXPECT_THAT(f.Feed("the tail"), ElementsAre(1u));
+  EXPECT_THAT(f.Feed("no more"), IsEmpty());
+}
+
+TEST(StreamScan, CarryDropsCandidatesWhoseBytesLeftTheWindow) {
+  DetectConfig cfg;
+  cfg.stream_window_bytes = 64;
+  Harness h(R"(alert tcp any any -> any any (content:"FASTPATTERN"; content:"tail"; distance:0; sid:1;))", cfg);
+  ASSERT_TRUE(h.engine);
+  StreamFeeder f(h, true);
+  EXPECT_THAT(f.Feed("FASTPATTERN"), IsEmpty());
+  EXPECT_THAT(f.Feed(std::string(200, '-')), IsEmpty());  // FASTPATTERN falls out of the 64 B tail
+  EXPECT_THAT(f.Feed("tail"), IsEmpty());
+  // Verified with the first two chunks (FASTPATTERN still in the window), not the third.
+  EXPECT_EQ(h.thread->profile()[0].checks, 2u);
+}
+
+TEST(StreamScan, ACarryFromAnotherEngineIsDroppedAndTheWindowRescanned) {
+  // A rule reload swaps the engine under a flow: the carried indices belong to the old one.
+  Harness old_rules(R"(alert tcp any any -> any any (content:"zzzz"; sid:9;)
+alert tcp any any -> any any (content:"OTHER"; sid:8;))");
+  Harness new_rules(R"(alert tcp any any -> any any (content:"FASTPATTERN"; content:"tail"; distance:0; sid:1;))");
+  ASSERT_TRUE(old_rules.engine && new_rules.engine);
+  StreamFeeder f(old_rules, true);
+  EXPECT_THAT(f.Feed("xx FASTPATTERN OTHER yy"), ElementsAre(8u));
+  StreamFeeder g(new_rules, true);
+  g.w = std::move(f.w);  // same flow direction, new engine
+  EXPECT_THAT(g.Feed("the tail"), ElementsAre(1u));
+}
+
+// Random streams and rules: scanning only the new bytes with the carry raises exactly the
+// alerts of scanning the whole window.
+TEST(StreamScan, CarryGivesTheSameAlertsAsFullWindowScans) {
+  DetectConfig cfg;
+  cfg.stream_window_bytes = 48;
+  const std::string rules = R"(alert tcp any any -> any any (content:"abcab"; sid:1;)
+alert tcp any any -> any any (content:"bca"; content:"cc"; distance:0; sid:2;)
+alert tcp any any -> any any (content:"aaaa"; content:"bb"; distance:3; within:20; sid:3;)
+alert tcp any any -> any any (content:"cab"; nocase; pcre:"/c.{2,9}b/R"; sid:4;)
+alert tcp any any -> any any (content:"ABCABCABCABCABCABCAB"; nocase; sid:5;)
+alert tcp any any -> any any (content:"bb"; depth:6; sid:6;)
+alert tcp any any -> any any (content:"ccc"; content:!"aaa"; within:4; sid:7;))";
+  Harness ref(rules, cfg), fast(rules, cfg);
+  ASSERT_TRUE(ref.engine && fast.engine);
+  std::mt19937 rng(7);
+  size_t alerts = 0;
+  for (int stream = 0; stream < 60; ++stream) {
+    StreamFeeder a(ref, false), b(fast, true);
+    for (int chunk = 0; chunk < 40; ++chunk) {
+      std::string s(1 + rng() % 40, 'a');
+      for (char& c : s) c = "abcABC"[rng() % (rng() % 4 == 0 ? 6 : 3)];
+      auto ra = a.Feed(s), rb = b.Feed(s);
+      ASSERT_EQ(ra, rb) << "stream " << stream << " chunk " << chunk;
+      alerts += ra.size();
+    }
+  }
+  EXPECT_GT(alerts, 100u);  // the comparison saw plenty of matches
+}
+
+TEST(StreamScan, PacketCallReusesTheStreamScanOfItsOwnBytes) {
+  Harness h(R"(alert tcp any any -> any any (content:"PACKET-ONLY-LITERAL"; dsize:>5; sid:1;)
+alert tcp any any -> any any (content:"AB"; depth:2; dsize:>1; sid:2;)
+alert tcp any any -> any any (content:"STREAMRULE"; sid:3;))");
+  ASSERT_TRUE(h.engine);
+  StreamFeeder f(h, true);
+  EXPECT_THAT(f.Feed("first chunk keeps a tail"), IsEmpty());
+  const std::string payload = "AB PACKET-ONLY-LITERAL STREAMRULE";
+  EXPECT_THAT(f.Feed(payload), ElementsAre(3u));  // stream call: the stream rule only
+  auto seg = MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, payload);
+  auto packet_call = [&](uint64_t scan_id) {
+    BufferSet b;
+    b.Set(BufferId::kPacket, seg->pkt.payload_span());
+    InspectInput in{.packet = &seg->pkt, .buffers = &b, .flow = &f.flow, .to_server = true,
+                    .established = true, .tcp_stream_inspected = true};
+    in.stream_scan_id = scan_id;
+    h.thread->Inspect(in, &h.q);
+    auto s = Sids(h.q);
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  // Reusing the stream scan: sid 1 comes from its hits; sid 2's literal is bounded to the
+  // buffer start, which in the stream window was not the packet's start, so its database is
+  // still scanned over the packet.
+  const uint64_t hits = h.thread->local(DetectCounters::kPrefilterHits);
+  EXPECT_THAT(packet_call(h.thread->stream_scan_id()), ElementsAre(1u, 2u));
+  EXPECT_EQ(h.thread->local(DetectCounters::kPrefilterHits), hits + 1);  // only "AB" scanned
+  // A stale id (another chunk's scan) is ignored: the payload is scanned as before.
+  EXPECT_THAT(packet_call(h.thread->stream_scan_id() + 7), ElementsAre(1u, 2u));
+}
+
+TEST(BoundedFastPattern, ScansOnlyTheBufferStart) {
+  Harness h(R"(alert udp any any -> any any (content:"MZ"; depth:2; sid:1;)
+alert udp any any -> any any (content:"PE"; offset:2000; depth:2; sid:2;)
+alert udp any any -> any any (content:"ZZ"; startswith; sid:3;))");
+  ASSERT_TRUE(h.engine);
+  bool bounded = false, unbounded = false;
+  for (const RuleGroup& g : h.engine->groups()) {
+    for (const RuleGroup::BufferDb& db : g.dbs) {
+      if (db.scan_limit == 2) bounded = true;  // MZ (depth 2) and ZZ (startswith)
+      if (db.scan_limit == 0) unbounded = true;  // offset 2000 is past the bounded limit
+    }
+  }
+  EXPECT_TRUE(bounded);
+  EXPECT_TRUE(unbounded);
+  auto p1 = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 2, "MZxxxx");
+  EXPECT_THAT(h.Run(p1->pkt), ElementsAre(1u));
+  auto p2 = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 2, "xxMZxxZZ");
+  EXPECT_THAT(h.Run(p2->pkt), IsEmpty());
+  std::string big(2100, '.');
+  big.replace(0, 2, "ZZ");
+  big.replace(2000, 2, "PE");
+  auto p3 = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 2, big);
+  EXPECT_THAT(h.Run(p3->pkt), ElementsAre(2u, 3u));
+}
+
+TEST(PacketOnlyGates, DsizeAndProtocolSkipTheScanWithoutChangingAlerts) {
+  Harness h(R"(alert tcp any any -> any any (content:"SMALL"; dsize:<20; sid:1;)
+alert ftp any any -> any any (flow:no_stream; content:"USER "; sid:2;))");
+  ASSERT_TRUE(h.engine);
+  auto run = [&](const std::string& payload, std::string_view proto) {
+    auto seg = MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 21, payload);
+    BufferSet b;
+    b.Set(BufferId::kPacket, seg->pkt.payload_span());
+    InspectInput in{.packet = &seg->pkt, .buffers = &b, .flow = &h.flow, .to_server = true,
+                    .established = true, .tcp_stream_inspected = true, .app_proto = proto};
+    h.thread->Inspect(in, &h.q);
+    auto s = Sids(h.q);
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  EXPECT_THAT(run("SMALL USER x", "ftp"), ElementsAre(1u, 2u));
+  EXPECT_THAT(run("SMALL USER x", "http"), ElementsAre(1u));
+  const uint64_t hits = h.thread->local(DetectCounters::kPrefilterHits);
+  EXPECT_THAT(run("SMALL USER " + std::string(40, 'x'), "http"), IsEmpty());
+  // Neither database was scanned: too long for the dsize rule, wrong protocol for the other.
+  EXPECT_EQ(h.thread->local(DetectCounters::kPrefilterHits), hits);
+}
+
+TEST(FindPattern, CaseInsensitiveSearchAgreesWithANaiveOne) {
+  std::mt19937 rng(11);
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  const std::string alphabet = "aAbB@`[{zZ09 ";
+  for (int round = 0; round < 3000; ++round) {
+    std::string hay(rng() % 80, ' ');
+    for (char& c : hay) c = alphabet[rng() % alphabet.size()];
+    std::string pat(1 + rng() % 4, ' ');
+    for (char& c : pat) c = alphabet[rng() % alphabet.size()];
+    const size_t start = hay.empty() ? 0 : rng() % (hay.size() + 1);
+    const size_t end = start + rng() % (hay.size() + 2 - start);
+    int64_t want = -1;
+    for (size_t p = start; p + pat.size() <= std::min(end, hay.size()); ++p) {
+      bool eq = true;
+      for (size_t k = 0; k < pat.size() && eq; ++k) eq = lower(hay[p + k]) == lower(pat[k]);
+      if (eq) { want = static_cast<int64_t>(p); break; }
+    }
+    std::span<const uint8_t> buf(reinterpret_cast<const uint8_t*>(hay.data()), hay.size());
+    ASSERT_EQ(FindPattern(buf, start, end, pat, true), want) << hay << " / " << pat;
+  }
+}
+
+}  // namespace
+}  // namespace vigil::sensor::testing
