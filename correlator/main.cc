@@ -299,6 +299,7 @@ int Run(const Args& a) {
   (*ops)->report().AddCounters(&(*store)->writer().counters());
   (*ops)->report().AddCounters(&(*store)->registry());  // correlation.*, forward.*
   if (upstream) (*ops)->report().AddCounters(&upstream->counters());
+  if (*publishing) (*ops)->report().AddCounters(&(*publishing)->counters());  // intel.bundles.*, publish.*
   (*ops)->report().SetSection("ruleset", [rules, path = s.rules, on = s.correlate](vigil::JsonWriter& w) {
     w.BeginObject();
     w.KeyUint("correlation_rules", rules->correlations().size());

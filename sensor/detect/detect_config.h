@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "rules/signature/sticky_buffer.h"
 
 namespace vigil::sensor {
 
@@ -47,6 +48,10 @@ struct DetectConfig {
   std::string cache_dir;
   // Rule-profiling timing (two clock reads per rule check). Counts are always kept.
   bool profile_timing = false;
+  // Optional: the transaction side of a buffer (1 request, 2 response, 3 either), from the app
+  // layer (sensor/inspect BufferSide). With it, transaction-scoped rules without side effects
+  // are grouped only in the direction they can alert in (detect_engine.cc TransactionSide).
+  uint8_t (*buffer_side)(rules::BufferId) = nullptr;
 
   Status Validate() const;
 };

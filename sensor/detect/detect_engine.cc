@@ -44,6 +44,18 @@ bool MapProtocol(const std::string& p, uint8_t* transports, std::string* app) {
   return false;
 }
 
+// The transports a packet accepted by `ip_proto` can have (as DetectThread maps ip_proto to a
+// transport): `alert ip ... (ip_proto:41;)` meets only the "other" groups, not every TCP packet.
+uint8_t IpProtoTransports(const rules::IntegerMatch& ip_proto) {
+  uint8_t mask = 0;
+  for (uint32_t v = 0; v < 256; ++v) {
+    if (!ip_proto.Matches(v)) continue;
+    mask |= v == 6 ? Bit(kTransportTcp) : v == 17 ? Bit(kTransportUdp)
+            : (v == 1 || v == 58) ? Bit(kTransportIcmp) : Bit(kTransportOther);
+  }
+  return mask;
+}
+
 bool IsRelative(const rules::PayloadMatch& m) {
   if (const auto* c = std::get_if<rules::ContentMatch>(&m)) return c->relative();
   if (const auto* p = std::get_if<rules::PcreMatch>(&m)) return p->relative;
@@ -69,6 +81,29 @@ int ActionRank(rules::Action a) {
     case rules::Action::kRejectBoth: return 2;
     default: return 3;
   }
+}
+
+// The directions a transaction-scoped rule can alert in, from its buffers (`side`: 1 request,
+// 2 response, 3 either; the app layer's table): any response buffer → to_client, else request
+// buffers → to_server. The pipeline drops such a rule's alerts in the other direction anyway;
+// only rules whose match changes nothing else (no flowbits/xbits/flowint changes, no
+// threshold counting, not pass) are restricted, so no alert changes and the other direction's
+// databases lose their literals. 3 (no restriction) without `side` or for any other rule.
+uint8_t TransactionSide(const EngineRule& er, uint8_t (*side)(BufferId)) {
+  if (side == nullptr || !er.flowbit_actions.empty() || !er.xbit_actions.empty() ||
+      !er.flowint_actions.empty() || er.threshold || er.detection_filter ||
+      er.rule->header.action == rules::Action::kPass) {
+    return 3;
+  }
+  bool app = false, request = false, response = false;
+  for (const CompiledList& l : er.lists) {
+    if (l.buffer != BufferId::kPacket && l.buffer != BufferId::kBase64Data) app = true;
+    const uint8_t s = side(l.buffer);
+    request |= s == 1;
+    response |= s == 2;
+  }
+  if (!app) return 3;
+  return response ? 2 : request ? 1 : 3;
 }
 
 bool IsBitCheck(rules::FlowbitsCommand c) {
@@ -203,6 +238,7 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       skip("protocol '" + r.header.protocol + "'");
       continue;
     }
+    if (r.header_checks.ip_proto) er.transports &= IpProtoTransports(*r.header_checks.ip_proto);
     if (std::string why = UnsupportedReason(r); !why.empty()) { skip(why); continue; }
     if (r.byte_extract_vars.size() > kMaxByteExtractVars) { skip("too many byte_extract variables"); continue; }
     er.dirs = 3;
@@ -311,6 +347,7 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
           er.threshold = t.limits;
       }
     }
+    er.dirs &= TransactionSide(er, cfg_.buffer_side);
     prepared.push_back(std::move(er));
   }
   if (thresholds) {
@@ -488,7 +525,6 @@ Status DetectEngine::BuildGroups() {
         if (!(er.transports & (1u << t)) || !(er.dirs & (1u << d))) continue;
         const rules::RuleHeader& h = er.rule->header;
         bool port_groupable = (t == kTransportTcp || t == kTransportUdp) &&
-                              h.direction == rules::Direction::kForward &&
                               (!er.fast_pattern || er.fast_pattern->buffer == BufferId::kPacket);
         auto specific = [&](const std::shared_ptr<const rules::PortSet>& p) {
           return p && !p->is_any() && PortCount(*p) <= cfg_.max_ports_per_rule_group;
@@ -497,7 +533,17 @@ Status DetectEngine::BuildGroups() {
           for (const auto& r : p.ranges().ranges())
             for (uint32_t port = r.lo; port <= r.hi; ++port) map[static_cast<uint16_t>(port)].push_back(ri);
         };
-        if (port_groupable && specific(h.dst_ports)) add_ports(*h.dst_ports, dport);
+        if (port_groupable && h.direction == rules::Direction::kBidirectional) {
+          // `<>`: a packet matches only when one of its ports is in the listed set, so the
+          // rule goes in the group of each listed port as destination and as source.
+          const auto& listed = specific(h.dst_ports) ? h.dst_ports : h.src_ports;
+          if (specific(listed)) {
+            add_ports(*listed, dport);
+            add_ports(*listed, sport);
+          } else {
+            any.push_back(ri);
+          }
+        } else if (port_groupable && specific(h.dst_ports)) add_ports(*h.dst_ports, dport);
         else if (port_groupable && specific(h.src_ports)) add_ports(*h.src_ports, sport);
         else any.push_back(ri);
       }

@@ -22,6 +22,7 @@ std::string ResolveRuleFile(const std::string& base, const std::string& file) {
 DetectConfig MakeDetectConfig(const SensorConfig& c) {
   const DetectionSettings& d = c.detection;
   DetectConfig cfg;
+  cfg.buffer_side = &BufferSide;  // the direction transaction rules alert in (Run)
   cfg.max_alerts_per_inspection = d.max_alerts_per_inspection;
   cfg.max_ports_per_rule_group = d.max_ports_per_rule_group;
   cfg.min_preferred_fast_pattern = d.min_preferred_fast_pattern;

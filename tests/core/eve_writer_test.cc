@@ -246,6 +246,19 @@ TEST_F(EveTest, StatsNestDottedNamesLikeSuricata) {
   EXPECT_EQ(int64_t(doc_["stats"]["uptime"]), 3600);
 }
 
+TEST_F(EveTest, StatsTextsNestBesideCounters) {
+  const StatsCounter counters[] = {{"detect.ruleset.generation", 3}, {"decoder.pkts", 9}};
+  const StatsText texts[] = {{"detect.ruleset.version", "files"},
+                             {"detect.ruleset.sha256", "ab\"c"}};
+  StatsInfo stats{.uptime = 1, .counters = counters, .texts = texts};
+  Render(Event{.type = EventType::kStats, .envelope = EventEnvelope{}, .stats = &stats});
+  EXPECT_EQ(testing::Keys(doc_["stats"]["detect"]["ruleset"]),
+            (Keys{"generation", "version", "sha256"}));
+  EXPECT_EQ(uint64_t(doc_["stats"]["detect"]["ruleset"]["generation"]), 3u);
+  EXPECT_EQ(Str(doc_["stats"]["detect"]["ruleset"]["version"]), "files");
+  EXPECT_EQ(Str(doc_["stats"]["detect"]["ruleset"]["sha256"]), "ab\"c");
+}
+
 TEST_F(EveTest, MissingPayloadIsAnError) {
   Event ev{.type = EventType::kAlert};
   JsonWriter w;

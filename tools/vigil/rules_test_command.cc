@@ -34,15 +34,6 @@ struct RulesTestArgs {
   bool keep = false;
 };
 
-// `vigil rules ...` may be registered by several commands: find it or add it.
-CLI::App* RulesGroup(CLI::App& app) {
-  auto found = app.get_subcommands([](CLI::App* s) { return s->get_name() == "rules"; });
-  if (!found.empty()) return found.front();
-  CLI::App* rules = app.add_subcommand("rules", "signature rules: test them on captures");
-  rules->require_subcommand(1);
-  return rules;
-}
-
 int RunRulesTest(const RulesTestArgs& a) {
   verify::ParsedChecks checks;
   if (!a.expect.empty()) {
@@ -95,7 +86,7 @@ int RunRulesTest(const RulesTestArgs& a) {
 }  // namespace
 
 void AddRulesTestCommand(CLI::App& app, CommandResult& result) {
-  CLI::App* rules = RulesGroup(app);
+  CLI::App* rules = FindOrAddRulesGroup(app);
   auto args = std::make_shared<RulesTestArgs>();
   CLI::App* test = rules->add_subcommand(
       "test", "run rules over a capture offline and print the alerts; check them with --expect");

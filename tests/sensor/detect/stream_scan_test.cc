@@ -3,6 +3,7 @@
 // the gates of the TCP packet-only databases, and the case-insensitive content search.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -224,6 +225,63 @@ alert ftp any any -> any any (flow:no_stream; content:"USER "; sid:2;))");
   EXPECT_THAT(run("SMALL USER " + std::string(40, 'x'), "http"), IsEmpty());
   // Neither database was scanned: too long for the dsize rule, wrong protocol for the other.
   EXPECT_EQ(h.thread->local(DetectCounters::kPrefilterHits), hits);
+}
+
+uint8_t TestSide(rules::BufferId b) {
+  if (b == rules::BufferId::kHttpUri) return 1;
+  if (b == rules::BufferId::kHttpStatCode) return 2;
+  return 3;
+}
+
+TEST(TransactionSide, RulesWithoutSideEffectsAreGroupedOnlyWhereTheyCanAlert) {
+  DetectConfig cfg;
+  cfg.buffer_side = &TestSide;
+  Harness h(R"(alert http any any -> any any (content:"/req"; http_uri; sid:1;)
+alert http any any -> any any (content:"/req"; http_uri; content:"200"; http_stat_code; sid:2;)
+alert http any any -> any any (content:"/req"; http_uri; flowbits:set,seen; sid:3;)
+alert http any any -> any any (content:"/req"; sid:4;))", cfg);
+  ASSERT_TRUE(h.engine);
+  std::map<uint32_t, uint8_t> dirs;
+  for (const EngineRule& er : h.engine->rules()) dirs[er.rule->meta.sid] = er.dirs;
+  EXPECT_EQ(dirs[1], 1);  // request buffer only: to_server
+  EXPECT_EQ(dirs[2], 2);  // a response buffer: to_client
+  EXPECT_EQ(dirs[3], 3);  // sets a flowbit: its matches matter in both directions
+  EXPECT_EQ(dirs[4], 3);  // pkt_data only: not transaction-scoped
+  Harness plain(R"(alert http any any -> any any (content:"/req"; http_uri; sid:1;))");
+  EXPECT_EQ(plain.engine->rules()[0].dirs, 3);  // no side table: unchanged
+}
+
+TEST(IpProto, RulesMeetOnlyTheTransportsTheirProtocolAllows) {
+  Harness h(R"(alert ip any any -> any any (ip_proto:41; sid:1;)
+alert ip any any -> any any (ip_proto:!6; sid:2;)
+alert ip any any -> any any (ttl:3; sid:3;))");
+  ASSERT_TRUE(h.engine);
+  std::map<uint32_t, uint8_t> transports;
+  for (const EngineRule& er : h.engine->rules()) transports[er.rule->meta.sid] = er.transports;
+  EXPECT_EQ(transports[1], 1u << kTransportOther);
+  EXPECT_EQ(transports[2], 0xfu & ~(1u << kTransportTcp));
+  EXPECT_EQ(transports[3], 0xfu);
+  // Still alerts where it should: a protocol-41 packet.
+  auto p = MakePacket(41, "1.1.1.1", 0, "2.2.2.2", 0, "");
+  auto s = h.Run(p->pkt);
+  std::sort(s.begin(), s.end());
+  EXPECT_THAT(s, ElementsAre(1u, 2u));
+}
+
+TEST(PortGroups, BidirectionalRulesGoInTheGroupsOfTheirPortBothWays) {
+  Harness h(R"(alert tcp any any <> any 179 (content:"BGP"; sid:1;)
+alert tcp any any -> any any (content:"zzz"; sid:2;))");
+  ASSERT_TRUE(h.engine);
+  auto run = [&](uint16_t sport, uint16_t dport) {
+    auto p = MakePacket(6, "1.1.1.1", sport, "2.2.2.2", dport, "BGP");
+    return h.Run(p->pkt);
+  };
+  EXPECT_THAT(run(1234, 179), ElementsAre(1u));
+  EXPECT_THAT(run(179, 1234), ElementsAre(1u));
+  EXPECT_THAT(run(179, 179), ElementsAre(1u));
+  const uint64_t checks = h.thread->local(DetectCounters::kRulesChecked);
+  EXPECT_THAT(run(1234, 80), IsEmpty());
+  EXPECT_EQ(h.thread->local(DetectCounters::kRulesChecked), checks);  // not even a candidate
 }
 
 TEST(FindPattern, CaseInsensitiveSearchAgreesWithANaiveOne) {
