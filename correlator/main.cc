@@ -133,6 +133,7 @@ vigil::Result<Settings> BuildSettings(const Config& c) {
   VIGIL_TRY(s.receiver, vigil::transport::ReceiverOptionsFromConfig(c, kReceiverPrefix));
   VIGIL_TRY(s.db.path, c.GetString("storage.path"));
   if (s.db.path.empty()) return vigil::Error(vigil::ErrorCode::kInvalidArgument, "storage.path is empty");
+  vigil::correlator::StoreLayout::TuneDbOptions(s.db);  // append memtables for the index families
   VIGIL_TRY(int64_t wbuf, c.GetSize("storage.write-buffer"));
   s.db.write_buffer_bytes = static_cast<size_t>(wbuf);
   VIGIL_TRY(int64_t max_event, c.GetSize("ingest.max-event-bytes"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <rocksdb/db.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
 
 #include "storage/rocksdb_status.h"
@@ -18,6 +19,20 @@ rocksdb::WriteOptions WriteOpts(Durability d) {
   return wo;
 }
 
+bool HasPrefix(std::string_view name, const std::vector<std::string>& prefixes) {
+  for (const auto& p : prefixes) {
+    if (name.substr(0, p.size()) == p) return true;
+  }
+  return false;
+}
+
+// `base` for family `name`: an append (vector) memtable where DbOptions asks for one.
+rocksdb::ColumnFamilyOptions FamilyOptions(rocksdb::ColumnFamilyOptions base, std::string_view name,
+                                           const std::vector<std::string>& append_prefixes) {
+  if (HasPrefix(name, append_prefixes)) base.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+  return base;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
@@ -28,6 +43,8 @@ Result<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   opts.create_missing_column_families = true;
   opts.write_buffer_size = options.write_buffer_bytes;
   opts.max_background_jobs = options.max_background_jobs;
+  // The vector memtable cannot take concurrent inserts.
+  if (!options.append_memtable_prefixes.empty()) opts.allow_concurrent_memtable_write = false;
 
   // RocksDB insists on opening every family that exists on disk: union the existing ones with
   // those requested.
@@ -43,7 +60,9 @@ Result<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.reserve(names.size());
-  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions(opts));
+  for (const auto& n : names) {
+    descs.emplace_back(n, FamilyOptions(rocksdb::ColumnFamilyOptions(opts), n, options.append_memtable_prefixes));
+  }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -55,6 +74,7 @@ Result<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
 
   std::unique_ptr<Db> db(new Db());
   db->path_ = options.path;
+  db->append_prefixes_ = options.append_memtable_prefixes;
   db->db_.reset(raw);
   db->handles_ = handles;
   for (auto* h : handles) db->families_.emplace(h->GetName(), h);
@@ -74,7 +94,7 @@ Result<ColumnFamily> Db::OpenFamily(std::string_view name) {
   std::lock_guard lock(mu_);
   if (auto it = families_.find(name); it != families_.end()) return ColumnFamily(it->second);
   rocksdb::ColumnFamilyHandle* h = nullptr;
-  rocksdb::ColumnFamilyOptions cfo;
+  const rocksdb::ColumnFamilyOptions cfo = FamilyOptions({}, name, append_prefixes_);
   rocksdb::Status s = db_->CreateColumnFamily(cfo, std::string(name), &h);
   if (!s.ok()) return FromRocks(s, "create column family " + std::string(name));
   handles_.push_back(h);

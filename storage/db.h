@@ -50,6 +50,12 @@ struct DbOptions {
   bool read_only = false;
   size_t write_buffer_bytes = 64u << 20;  // per-family memtable size before flush
   int max_background_jobs = 2;            // flush + compaction threads
+  // Families (by name prefix) whose memtable is an unsorted vector instead of a skip list:
+  // an insert is an append (O(1), no key comparisons on the writer's thread) and the memtable
+  // is sorted once, by the flush thread. Only for write-mostly families read by iterators
+  // (secondary indexes): a Get or a new iterator on such a family sorts a copy of its
+  // memtable. Setting any turns off concurrent memtable writes (one writer at a time).
+  std::vector<std::string> append_memtable_prefixes;
 };
 
 class Db {
@@ -81,6 +87,7 @@ class Db {
  private:
   Db() = default;
   std::string path_;
+  std::vector<std::string> append_prefixes_;  // DbOptions::append_memtable_prefixes
   mutable std::mutex mu_;  // guards families_
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed before db_

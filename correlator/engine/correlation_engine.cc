@@ -56,7 +56,7 @@ void CorrelationEngine::Reset() {
   tables_.reserve(rules_->correlations().size());
   for (size_t i = 0; i < rules_->correlations().size(); ++i) tables_.emplace_back(config_.max_groups_per_rule);
   in_order_.clear();
-  late_heap_ = {};
+  late_heap_.clear();
   timers_ = {};
   have_watermark_ = false;
   watermark_ = 0;
@@ -186,13 +186,14 @@ void CorrelationEngine::PushHit(Hit&& h) {
   if (in_order_.empty() || h.t >= in_order_.back().t) {
     in_order_.push_back(std::move(h));
   } else {
-    late_heap_.push(std::move(h));
+    late_heap_.push_back(std::move(h));
+    std::push_heap(late_heap_.begin(), late_heap_.end(), HitLater());
   }
 }
 
 bool CorrelationEngine::NextHit(const Hit** h) const {
   const Hit* a = in_order_.empty() ? nullptr : &in_order_.front();
-  const Hit* b = late_heap_.empty() ? nullptr : &late_heap_.top();
+  const Hit* b = late_heap_.empty() ? nullptr : &late_heap_.front();
   if (a == nullptr && b == nullptr) return false;
   if (a == nullptr) *h = b;
   else if (b == nullptr) *h = a;
@@ -208,8 +209,9 @@ CorrelationEngine::Hit CorrelationEngine::PopHit() {
     h = std::move(in_order_.front());
     in_order_.pop_front();
   } else {
-    h = late_heap_.top();
-    late_heap_.pop();
+    std::pop_heap(late_heap_.begin(), late_heap_.end(), HitLater());
+    h = std::move(late_heap_.back());
+    late_heap_.pop_back();
   }
   return h;
 }
@@ -562,13 +564,7 @@ std::string CorrelationEngine::Checkpoint() const {
   // The reorder buffer, in release order (t, seq).
   std::vector<const Hit*> pending;
   for (const Hit& h : in_order_) pending.push_back(&h);
-  auto heap = late_heap_;
-  std::vector<Hit> late;
-  while (!heap.empty()) {
-    late.push_back(heap.top());
-    heap.pop();
-  }
-  for (const Hit& h : late) pending.push_back(&h);
+  for (const Hit& h : late_heap_) pending.push_back(&h);
   std::sort(pending.begin(), pending.end(), [](const Hit* a, const Hit* b) { return HitLater()(*b, *a); });
   w.U64(pending.size());
   for (const Hit* hp : pending) {

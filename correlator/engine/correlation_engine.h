@@ -165,7 +165,7 @@ class CorrelationEngine {
   // The reorder buffer. Most hits arrive in time order and are appended to in_order_ (sorted by
   // construction); the others wait in late_heap_. The next hit is the earlier of the two heads.
   std::deque<Hit> in_order_;
-  std::priority_queue<Hit, std::vector<Hit>, HitLater> late_heap_;
+  std::vector<Hit> late_heap_;  // a heap (std::push_heap/pop_heap, HitLater): the top moves out, not copied
   void PushHit(Hit&& h);
   bool NextHit(const Hit** h) const;
   Hit PopHit();

@@ -88,6 +88,10 @@ Result<StoreLayout> StoreLayout::Open(storage::Db& db) {
   return OpenWith([&db](const std::string& n) { return db.OpenFamily(n); });
 }
 
+void StoreLayout::TuneDbOptions(storage::DbOptions& options) {
+  for (std::string_view f : kFieldNames) options.append_memtable_prefixes.push_back("index." + std::string(f));
+}
+
 Result<StoreLayout> StoreLayout::OpenExisting(const storage::Db& db) {
   return OpenWith([&db](const std::string& n) -> Result<storage::ColumnFamily> {
     auto cf = db.Family(n);

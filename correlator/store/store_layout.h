@@ -70,6 +70,10 @@ struct StoreLayout {
   [[nodiscard]] static Result<StoreLayout> Open(storage::Db& db);
   // Readers: the families must exist (kNotFound: "not a correlator store", naming the family).
   [[nodiscard]] static Result<StoreLayout> OpenExisting(const storage::Db& db);
+  // Store tuning for the correlator's writer: the index families (written for every event in
+  // no useful order, read only by iterators) get append memtables
+  // (DbOptions::append_memtable_prefixes). Call before Db::Open.
+  static void TuneDbOptions(storage::DbOptions& options);
   storage::ColumnFamily family(EventClass c) const { return events[static_cast<size_t>(c)]; }
   storage::ColumnFamily family(IndexField f) const { return index[static_cast<size_t>(f)]; }
 };

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "rules/signature/sticky_buffer.h"
@@ -52,6 +53,11 @@ struct DetectConfig {
   // layer (sensor/inspect BufferSide). With it, transaction-scoped rules without side effects
   // are grouped only in the direction they can alert in (detect_engine.cc TransactionSide).
   uint8_t (*buffer_side)(rules::BufferId) = nullptr;
+  // Busy ports whose TCP/UDP port groups also hold the "any port" group's unbounded pkt_data
+  // literals (detect_engine.cc BuildGroups): a packet or stream chunk meeting such a group skips
+  // the any group's pkt_data scan, so each byte is scanned once instead of twice. Each listed
+  // port costs one more database compile per (transport, direction, dport/sport).
+  std::vector<uint16_t> fold_any_ports{53, 80, 443, 8080};
 
   Status Validate() const;
 };

@@ -442,10 +442,19 @@ Result<RuleGroup::BufferDb> DetectEngine::CompileBufferDb(BufferId buffer, uint3
   return bdb;
 }
 
-Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_group) {
-  if (auto it = group_dedupe_.find(ids); it != group_dedupe_.end()) return it->second;
+Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_group,
+                                         const std::vector<uint32_t>* fold_any) {
+  // A folded group's key is its rules, a marker no rule index reaches, then the folded rules:
+  // it never aliases the same rule list unfolded or folded with another direction's any group.
+  std::vector<uint32_t> dedupe_key = ids;
+  if (fold_any) {
+    dedupe_key.push_back(UINT32_MAX);
+    dedupe_key.insert(dedupe_key.end(), fold_any->begin(), fold_any->end());
+  }
+  if (auto it = group_dedupe_.find(dedupe_key); it != group_dedupe_.end()) return it->second;
   RuleGroup g;
   g.rules = ids;
+  g.folds_any = fold_any != nullptr;
   LiteralsByView per_buffer;   // (buffer, transform chain) → literals
   // The pkt_data literals of rules a TCP packet call can match, without and with dsize.
   LiteralsByView packet_only, packet_only_sized;
@@ -473,6 +482,17 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
     // database that such packets scan instead of the whole pkt_data one.
     if (std::get<0>(view) == BufferId::kPacket && !er.only_stream && (er.no_stream || er.rule->dsize)) {
       (er.rule->dsize ? packet_only_sized : packet_only)[view].Add(*er.fast_pattern, ri);
+    }
+  }
+  if (fold_any) {
+    const std::tuple<BufferId, uint32_t, bool> whole{BufferId::kPacket, 0, false};
+    for (uint32_t ri : *fold_any) {
+      const EngineRule& er = rules_[ri];
+      if (!er.fast_pattern) continue;
+      const std::tuple<BufferId, uint32_t, bool> view{er.fast_pattern->buffer,
+                                                      er.lists[er.fast_pattern->list].chain,
+                                                      Bounded(*er.fast_pattern)};
+      if (view == whole) per_buffer[view].Add(*er.fast_pattern, ri);
     }
   }
   for (auto& [view, l] : per_buffer) {
@@ -509,7 +529,7 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
   ++stats_.groups;
   if (port_group) ++stats_.port_groups;
   uint32_t id = static_cast<uint32_t>(groups_.size());  // stored +1; 0 means none
-  group_dedupe_.emplace(std::move(ids), id);
+  group_dedupe_.emplace(std::move(dedupe_key), id);
   return id;
 }
 
@@ -548,6 +568,14 @@ Status DetectEngine::BuildGroups() {
         else any.push_back(ri);
       }
       GroupSet& gs = sets_[t][d];
+      const bool fold = (t == kTransportTcp || t == kTransportUdp) && !any.empty();
+      // Folded: the server's port, the destination to the server and the source to the client.
+      auto& server_ports = d == 0 ? dport : sport;
+      if (fold) {
+        // A busy port gets a (folded) port group even when no rule lists it.
+        for (uint16_t p : cfg_.fold_any_ports) server_ports[p];
+      }
+      const std::vector<uint32_t> any_rules = any;
       if (!any.empty()) { VIGIL_TRY(gs.any, MakeGroup(std::move(any), false)); }
       auto fill = [&](std::unordered_map<uint16_t, std::vector<uint32_t>>& m,
                       std::vector<uint16_t>& table) -> Status {
@@ -558,7 +586,9 @@ Status DetectEngine::BuildGroups() {
         for (auto& [p, v] : m) ports.push_back(p);
         std::sort(ports.begin(), ports.end());
         for (uint16_t p : ports) {
-          VIGIL_TRY(uint32_t id, MakeGroup(std::move(m[p]), true));
+          const bool folded = fold && &m == &server_ports && std::find(cfg_.fold_any_ports.begin(), cfg_.fold_any_ports.end(),
+                                                p) != cfg_.fold_any_ports.end();
+          VIGIL_TRY(uint32_t id, MakeGroup(std::move(m[p]), true, folded ? &any_rules : nullptr));
           table[p] = static_cast<uint16_t>(id);
         }
         return Ok();

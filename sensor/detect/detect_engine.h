@@ -114,6 +114,10 @@ struct RuleGroup {
   std::vector<BufferDb> tcp_packet_dbs;
   std::vector<uint32_t> always;  // rules without a fast pattern: checked on every inspection
   IpOnlyIndex ip_only;           // header-only rules found by address instead
+  // A port group of a DetectConfig::fold_any_ports port: its unbounded untransformed pkt_data
+  // database also holds the any group's literals of that view, so an inspection meeting it does
+  // not scan the any group's one (DetectThread::Inspect).
+  bool folds_any = false;
 };
 
 struct GroupLiterals;  // detect_engine.cc: the literals of one database being assembled
@@ -181,7 +185,10 @@ class DetectEngine {
   DetectEngine() = default;
   Status Prepare(const rules::ClassificationConfig* classes, const rules::ThresholdConfig* thresholds);
   Status BuildGroups();
-  Result<uint32_t> MakeGroup(std::vector<uint32_t> rule_ids, bool port_group);
+  // fold_any: the any group's rules whose unbounded pkt_data literals this port group also
+  // scans (RuleGroup::folds_any); null for an ordinary group.
+  Result<uint32_t> MakeGroup(std::vector<uint32_t> rule_ids, bool port_group,
+                             const std::vector<uint32_t>* fold_any = nullptr);
   Result<RuleGroup::BufferDb> CompileBufferDb(rules::BufferId buffer, uint32_t chain,
                                               const GroupLiterals& lits);
 

@@ -330,9 +330,14 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
     ++stream_scan_id_;
     stream_hits_.clear();
   }
-  for (uint32_t gid : gids) {
+  // A folded port group scans the any group's unbounded pkt_data literals itself.
+  const bool any_folded = (gids[0] != 0 && groups[gids[0] - 1].folds_any) ||
+                          (gids[1] != 0 && groups[gids[1] - 1].folds_any);
+  for (size_t gi = 0; gi < 3; ++gi) {
+    const uint32_t gid = gids[gi];
     if (gid == 0) continue;
     const RuleGroup& g = groups[gid - 1];
+    const bool skip_whole_packet = gi == 2 && any_folded;
     auto scan = [&](const RuleGroup::BufferDb& db) {
       const auto* buf = View(db.buffer, db.chain, in);
       if (!buf || buf->empty()) return;
@@ -358,7 +363,9 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
       if (!db.db.Scan(data, hs_, on_match)) Count(DetectCounters::kScanErrors);
     };
     for (const RuleGroup::BufferDb& db : g.dbs) {
-      if (!tcp_packet || db.buffer != BufferId::kPacket) scan(db);
+      if (tcp_packet && db.buffer == BufferId::kPacket) continue;
+      if (skip_whole_packet && db.buffer == BufferId::kPacket && db.chain == 0 && db.scan_limit == 0) continue;
+      scan(db);
     }
     if (tcp_packet) {
       for (const RuleGroup::BufferDb& db : g.tcp_packet_dbs) {

@@ -2,7 +2,8 @@
 // flush/compaction threads).
 //
 //   correlator_pipeline_bench ingest [--events N] [--batch N] [--commit-batches K] [--no-sync]
-//                                    [--rules 50] [--store-only] [--db DIR]
+//                                    [--rules 50] [--store-only] [--untuned] [--db DIR]
+//     (--untuned: the store without StoreLayout::TuneDbOptions, as before the append memtables)
 //     (--rules 0: store + index only; --store-only: EventStoreWriter alone, no index/correlation)
 //     NDJSON batches -> CorrelationPipeline::AddBatch (parse + validate with simdjson, store in
 //     the class family, 4 index entries + the event-id map, correlation with 50 rules, correlated
@@ -110,14 +111,16 @@ struct Args {
   uint32_t commit_batches = 1;
   bool sync = true;
   bool store_only = false;
+  bool untuned = false;  // --untuned: skip StoreLayout::TuneDbOptions (skip-list memtables everywhere)
   bool no_write = false;  // build the write batches but never write them (CPU cost of the pipeline)  // EventStoreWriter alone: parse + validate + store, no index/correlation
   size_t rules = 50;
   int repeat = 5;
 };
 
-std::unique_ptr<storage::Db> OpenDb(const std::string& path) {
+std::unique_ptr<storage::Db> OpenDb(const std::string& path, bool tuned) {
   storage::DbOptions o;
   o.path = path;
+  if (tuned) StoreLayout::TuneDbOptions(o);
   auto db = storage::Db::Open(o);
   if (!db) {
     std::fprintf(stderr, "open %s: %s\n", path.c_str(), db.error().message.c_str());
@@ -187,7 +190,7 @@ double Ingest(storage::Db& db, std::shared_ptr<const RuleSet> rules, const Args&
 int RunIngest(const Args& a) {
   std::filesystem::remove_all(a.db);
   auto rules = Rules(a.rules);
-  auto db = OpenDb(a.db);
+  auto db = OpenDb(a.db, !a.untuned);
   uint64_t alerts = 0;
   size_t cp = 0;
   double cpu = 0;
@@ -205,7 +208,7 @@ int RunIngest(const Args& a) {
 int RunQueryBench(const Args& a) {
   if (!std::filesystem::exists(a.db + "/CURRENT")) {
     std::printf("building a store of %llu events in %s ...\n", static_cast<unsigned long long>(a.events), a.db.c_str());
-    auto db = OpenDb(a.db);
+    auto db = OpenDb(a.db, !a.untuned);
     Args b = a;
     b.sync = false;
     b.commit_batches = 10;
@@ -216,7 +219,7 @@ int RunQueryBench(const Args& a) {
     (void)db->Flush();
     std::printf("built in %.1f s\n", s);
   }
-  auto db = OpenDb(a.db);
+  auto db = OpenDb(a.db, !a.untuned);
   auto layout = StoreLayout::OpenExisting(*db);
   if (!layout) {
     std::fprintf(stderr, "%s\n", layout.error().message.c_str());
@@ -280,6 +283,7 @@ int main(int argc, char** argv) {
     else if (k == "--no-sync") a.sync = false;
     else if (k == "--store-only") a.store_only = true;
     else if (k == "--no-write") a.no_write = true;
+    else if (k == "--untuned") a.untuned = true;
     else if (k == "--rules") a.rules = std::stoul(next());
     else if (k == "--db") a.db = next();
     else if (k == "--repeat") a.repeat = std::stoi(next());

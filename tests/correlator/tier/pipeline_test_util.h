@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "correlator/store/store_layout.h"
 #include "rules/correlation/rule_set.h"
 #include "storage/db.h"
 
@@ -39,6 +40,7 @@ inline std::shared_ptr<const RuleSet> RulesFromText(const char* text) {
 inline std::unique_ptr<storage::Db> OpenTestDb(const std::string& path) {
   storage::DbOptions o;
   o.path = path;
+  StoreLayout::TuneDbOptions(o);  // as vigil-correlator
   auto db = storage::Db::Open(o);
   EXPECT_TRUE(db.ok()) << db.error().message;
   return db.ok() ? std::move(*db) : nullptr;

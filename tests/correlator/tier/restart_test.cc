@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "correlator/store/store_layout.h"
 #include "correlator/tier/correlation_pipeline.h"
 #include "storage/key_codec.h"
 #include "tests/correlator/tier/event_stream.h"
@@ -101,6 +102,7 @@ Status RunCorrelator(const std::string& path, std::shared_ptr<const RuleSet> rul
                      const std::vector<StreamBatch>& batches, int progress_fd, RunInfo* info) {
   storage::DbOptions o;
   o.path = path;
+  StoreLayout::TuneDbOptions(o);  // as vigil-correlator: append memtables for the indexes
   VIGIL_TRY(auto db, storage::Db::Open(o));
   VIGIL_TRY(storage::ColumnFamily marks, db->OpenFamily("transport.marks"));
   PipelineOptions po;
@@ -131,6 +133,7 @@ std::map<std::string, std::vector<std::pair<std::string, std::string>>> Dump(con
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> out;
   storage::DbOptions o;
   o.path = path;
+  StoreLayout::TuneDbOptions(o);  // as vigil-correlator: append memtables for the indexes
   auto db = storage::Db::Open(o);
   EXPECT_TRUE(db.ok()) << db.error().message;
   if (!db.ok()) return out;

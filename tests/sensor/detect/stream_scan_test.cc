@@ -284,6 +284,69 @@ alert tcp any any -> any any (content:"zzz"; sid:2;))");
   EXPECT_EQ(h.thread->local(DetectCounters::kRulesChecked), checks);  // not even a candidate
 }
 
+// DetectConfig::fold_any_ports: the server-port group of a busy port also holds the any
+// group's unbounded pkt_data literals, and an inspection meeting it skips the any group's scan.
+TEST(FoldedPortGroups, BusyServerPortGroupsHoldTheAnyGroupLiterals) {
+  const std::string rules = R"(alert tcp any any -> any 80 (content:"PORTRULE"; sid:1;)
+alert tcp any any -> any any (content:"ANYRULE"; sid:2;)
+alert tcp any any -> any any (content:"XY"; depth:4; sid:3;)
+alert tcp any 80 -> any any (content:"REPLY"; sid:4;)
+alert udp any any -> any any (content:"QNAME"; sid:5;)
+alert tcp any any -> any any (flow:to_client; content:"SERVERSAYS"; sid:6;))";
+  Harness h(rules);
+  DetectConfig plain_cfg;
+  plain_cfg.fold_any_ports.clear();
+  Harness plain(rules, plain_cfg);
+  ASSERT_TRUE(h.engine && plain.engine);
+  auto folds = [&](const DetectEngine& e, Transport t, bool to_server, uint16_t port) {
+    const auto& gs = e.groups_for(t, to_server);
+    const auto& table = to_server ? gs.dport : gs.sport;
+    return !table.empty() && table[port] != 0 && e.groups()[table[port] - 1].folds_any;
+  };
+  EXPECT_TRUE(folds(*h.engine, kTransportTcp, true, 80));
+  EXPECT_TRUE(folds(*h.engine, kTransportTcp, false, 80));
+  EXPECT_TRUE(folds(*h.engine, kTransportTcp, true, 443));  // no rule lists 443: still folded
+  EXPECT_TRUE(folds(*h.engine, kTransportUdp, true, 53));
+  EXPECT_FALSE(folds(*h.engine, kTransportTcp, true, 1234));
+  EXPECT_FALSE(folds(*plain.engine, kTransportTcp, true, 80));
+  // The folded group scans ANYRULE's literal; the bounded "XY" stays in the any group.
+  const auto& g80 = h.engine->groups()[h.engine->groups_for(kTransportTcp, true).dport[80] - 1];
+  std::vector<uint32_t> sids;
+  for (const auto& db : g80.dbs)
+    for (uint32_t ri : db.rule_ids) sids.push_back(h.engine->rules()[ri].rule->meta.sid);
+  std::sort(sids.begin(), sids.end());
+  EXPECT_THAT(sids, ElementsAre(1u, 2u));
+  // Same alerts with and without folding, on every port/direction combination.
+  const std::string payload = "XY.. ANYRULE PORTRULE REPLY QNAME SERVERSAYS";
+  for (uint8_t proto : {6, 17}) {
+    for (uint16_t dport : {80, 443, 53, 1234}) {
+      for (bool to_server : {true, false}) {
+        auto p = MakePacket(proto, "1.1.1.1", to_server ? 40000 : dport, "2.2.2.2",
+                            to_server ? dport : 40000, payload);
+        auto a = h.Run(p->pkt, to_server), b = plain.Run(p->pkt, to_server);
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        EXPECT_EQ(a, b) << int(proto) << " " << dport << " " << to_server;
+        if (proto == 6) {
+          EXPECT_NE(std::find(a.begin(), a.end(), 2u), a.end());  // ANYRULE
+        }
+        // The to_client any group is folded into port 80's to_client group, not the to_server one.
+        if (proto == 6 && !to_server) {
+          EXPECT_NE(std::find(a.begin(), a.end(), 6u), a.end());
+        }
+      }
+    }
+  }
+  // A port-80 stream scans ANYRULE only in the folded group: one prefilter hit per chunk.
+  StreamFeeder f(h, true);
+  EXPECT_THAT(f.Feed("a chunk with ANYRULE in it"), ElementsAre(2u));
+  size_t any_rule = 0;
+  while (h.engine->rules()[any_rule].rule->meta.sid != 2) ++any_rule;
+  const uint64_t before = h.thread->profile()[any_rule].prefilter_hits;
+  EXPECT_THAT(f.Feed(" and ANYRULE again"), ElementsAre(2u));
+  EXPECT_EQ(h.thread->profile()[any_rule].prefilter_hits, before + 1);  // not scanned twice
+}
+
 TEST(FindPattern, CaseInsensitiveSearchAgreesWithANaiveOne) {
   std::mt19937 rng(11);
   auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
