@@ -38,6 +38,10 @@ std::string Describe(const HttpTransaction& t) {
                   std::to_string(t.request_body_len) + "|" + t.response_line + "|" +
                   t.response_header_raw + "|" + t.response_body + "|" +
                   std::to_string(t.response_body_len) + "|" + std::to_string(t.done());
+  s += "|" + t.method + "|" + t.protocol + "|" + t.request_header_names + "|" +
+       std::to_string(t.request_body_truncated) + "|" + std::to_string(t.status_code.value_or(0)) +
+       "|" + t.status_message + "|" + t.response_header + "|" +
+       std::string(t.content_encoding) + "|" + std::to_string(t.response_body_truncated);
   return s;
 }
 

@@ -138,9 +138,16 @@ BodyDecompressor::Status BodyDecompressor::Inflate(std::span<const uint8_t> in, 
   z.next_in = const_cast<Bytef*>(in.data());  // zlib's API is not const-correct
   z.avail_in = static_cast<uInt>(in.size());
   constexpr size_t kStep = 16 * 1024;
+  // The ratio is checked each time the output reaches a multiple of kRatioStep (output is cut
+  // there), never at the ends of input chunks: zlib's output per call depends on how the body
+  // was split, and a check between checkpoints would stop a bomb at a split-dependent length.
+  constexpr uint64_t kRatioStep = 4 * 1024;
   while (true) {
     if (out.size() >= out_limit) return Status::kFull;  // also: a body that starts full
     size_t room = static_cast<size_t>(std::min<uint64_t>(out_limit - out.size(), kStep));
+    if (limits.max_ratio != 0) {
+      room = static_cast<size_t>(std::min<uint64_t>(room, kRatioStep - total_out_ % kRatioStep));
+    }
     size_t old = out.size();
     out.resize(old + room);
     z.next_out = reinterpret_cast<Bytef*>(out.data() + old);
@@ -157,7 +164,8 @@ BodyDecompressor::Status BodyDecompressor::Inflate(std::span<const uint8_t> in, 
       out.resize(out.size() - std::min<uint64_t>(over, produced));
       return Status::kBomb;
     }
-    if (limits.max_ratio != 0 && total_out_ >= limits.min_ratio_output &&
+    if (limits.max_ratio != 0 && produced != 0 && total_out_ % kRatioStep == 0 &&
+        total_out_ >= limits.min_ratio_output &&
         total_out_ > static_cast<uint64_t>(limits.max_ratio) * std::max<uint64_t>(total_in_, 1)) {
       return Status::kBomb;
     }

@@ -5,7 +5,8 @@
 // any split; output is appended to the caller's buffer but never beyond `out_limit`, so a body
 // is only decompressed as far as it will be inspected. Decompression stops with kBomb when the
 // total output passes max_output, or when output/input passes max_ratio once min_ratio_output
-// bytes were produced.
+// bytes were produced (the ratio is checked at every 4 KiB of output, so where a bomb stops does
+// not depend on how the body was split).
 //
 //   BodyDecompressor d;
 //   d.Start(BodyDecompressor::Kind::kGzip);

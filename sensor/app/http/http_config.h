@@ -53,8 +53,9 @@ struct HttpConfig {
   // the body limit is raised above it (Suricata's compression-bomb-limit, 1 MiB).
   uint64_t decompress_max_output = 1024 * 1024;
   // ... or once output / input exceeds this ratio after at least decompress_ratio_min_output
-  // bytes of output (0 disables the ratio check). Real pages compress 3:1 to 20:1; a single
-  // deflate layer tops out near 1032:1, so a body of zeros is caught early.
+  // bytes of output, checked at every 4 KiB of output (0 disables the ratio check). Real pages
+  // compress 3:1 to 20:1; a single deflate layer tops out near 1032:1, so a body of zeros is
+  // caught early.
   uint32_t decompress_max_ratio = 200;
   uint64_t decompress_ratio_min_output = 64 * 1024;
 

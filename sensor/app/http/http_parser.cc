@@ -143,7 +143,7 @@ void HttpParser::Process(Side& s, std::span<const uint8_t> data) {
           }
         }
         if (!s.request && s.state == State::kBodyChunkLen && s.tx != nullptr &&
-            NotAChunkSize(s.lines.held(), data)) {
+            NotAChunkSize(s.lines.held(), data, cfg_.max_line_length)) {
           // libhtp's probe: a "chunk size" line starting with a non-hex byte means the body is
           // not chunked after all; it is read until close from that line on. Deciding here
           // rather than at the LF gives the same bytes, and needs no LF to ever come.
@@ -164,13 +164,24 @@ void HttpParser::Process(Side& s, std::span<const uint8_t> data) {
   }
 }
 
-bool HttpParser::NotAChunkSize(std::string_view held, std::span<const uint8_t> data) {
-  auto verdict = [](char c, int& out) {
+bool HttpParser::NotAChunkSize(std::string_view held, std::span<const uint8_t> data,
+                               size_t max_line) {
+  // The line reader keeps at most `max_line` bytes of a line, so a verdict that waited for the
+  // first non-space byte past that point would see fewer held bytes when the run arrives in
+  // pieces than when it arrives whole. A run of leading whitespace that long is itself the
+  // verdict: no chunk size follows within the line limit, and the body is read until close,
+  // starting with the run (all of it still held, in any split).
+  size_t seen = 0;
+  auto verdict = [&seen, max_line](char c, int& out) {
     if (c == '\n') {
       out = 0;  // blank line: HandleChunkLen tolerates it
       return true;
     }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') return false;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') {
+      if (++seen < max_line) return false;
+      out = 1;
+      return true;
+    }
     bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     out = hex ? 0 : 1;
     return true;
@@ -358,6 +369,12 @@ void HttpParser::ResponseBody(HttpTransaction& tx, std::span<const uint8_t> byte
       tx.flags &= ~http_tx_flag::kDecompressed;
       tx.response_body.clear();
       AppendBounded(tx, tx.response_body, undecoded_);
+      // undecoded_ kept at most the body limit: bytes beyond it (in this chunk or earlier ones)
+      // were dropped, just as AppendBounded drops them when they arrive after the passthrough.
+      if (tx.response_body_len > undecoded_.size() && !tx.response_body_truncated) {
+        tx.response_body_truncated = true;
+        Count(counters_, AppCounter::kHttpResponseBodyTruncated);
+      }
       undecoded_.clear();
       return;
     }

@@ -116,8 +116,10 @@ class HttpParser final : public AppParser {
   void ParseResponseLine(Side& s, std::string_view line, std::string_view raw);
   void HandleChunkLen(Side& s, std::string_view raw);  // raw: terminator included
   // True when the chunk-size line begun in `held` + `data` starts (after whitespace) with a byte
-  // that is not a hex digit.
-  static bool NotAChunkSize(std::string_view held, std::span<const uint8_t> data);
+  // that is not a hex digit, or when its leading whitespace alone reaches `max_line` bytes (the
+  // line reader would cut the line there: deciding at that byte keeps the verdict and the body
+  // bytes independent of where the stream is split).
+  static bool NotAChunkSize(std::string_view held, std::span<const uint8_t> data, size_t max_line);
   // A response turned out not to be chunked: read until close, starting with `first`.
   void NotChunked(Side& s, std::span<const uint8_t> first);
   void Body(Side& s, std::span<const uint8_t> bytes);

@@ -25,13 +25,9 @@ struct Outcome {
 
 // Runs one GET and the given response (ended by the stream's close) in a split mode.
 Outcome Run(std::string_view resp, size_t mode) {
-  HttpHarness h;
-  h.Req("GET /f HTTP/1.1\r\nHost: a\r\n\r\n", mode);
-  h.Resp(resp, mode);
-  h.parser->OnEnd(Direction::kToServer);
-  h.parser->OnEnd(Direction::kToClient);
+  constexpr std::string_view kReq = "GET /f HTTP/1.1\r\nHost: a\r\n\r\n";
   Outcome o;
-  h.parser->DrainAll([&](const HttpTransaction& t) {
+  testing::RunExchange({}, kReq, resp, mode, [&](const HttpTransaction& t) {
     if (o.described.empty()) {
       o.body = t.response_body;
       o.events = t.events;

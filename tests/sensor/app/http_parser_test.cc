@@ -456,16 +456,7 @@ TEST(HttpParser, ResetMakesTheParserReusable) {
 // response labelled "deflate" whose body is garbage. Decoding must give the same transaction
 // whether the body arrives whole or a byte at a time.
 TEST(HttpParser, CorruptDeflateUntilCloseIsSplitIndependent) {
-  HttpConfig small;
-  small.max_line_length = 64;
-  small.max_header_count = 4;
-  small.max_header_bytes = 1024;
-  small.request_body_limit = 16;
-  small.response_body_limit = 32;
-  small.max_transactions = 3;
-  small.decompress_max_output = 4096;
-  small.decompress_ratio_min_output = 512;
-  small.decompress_max_ratio = 20;
+  HttpConfig small = testing::FuzzSmallLimits();
   const std::string req("GET ///b../a,/l%64?x=1 \xc8TTP/2/1.1\r\nHost: a\r\n\r\n");
   const std::string resp(
       "HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\n\r\n"

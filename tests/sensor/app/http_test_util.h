@@ -40,6 +40,7 @@ inline std::string Describe(const HttpTransaction& t) {
   add("req_start", t.request_start);
   add("req_body", t.request_body);
   add("req_body_len", std::to_string(t.request_body_len));
+  add("req_body_truncated", std::to_string(t.request_body_truncated));
   add("response_line", t.response_line);
   add("status", t.status_code ? std::to_string(*t.status_code) : "-");
   add("status_msg", t.status_message);
@@ -47,6 +48,7 @@ inline std::string Describe(const HttpTransaction& t) {
   add("resp_header_raw", t.response_header_raw);
   add("resp_body", t.response_body);
   add("resp_body_len", std::to_string(t.response_body_len));
+  add("resp_body_truncated", std::to_string(t.response_body_truncated));
   return s;
 }
 
@@ -83,5 +85,33 @@ struct HttpHarness {
   std::unique_ptr<HttpParser> parser;
   std::vector<std::string> done;
 };
+
+// The small limits of http_fuzz (first input byte with bit 1 set), for its regressions.
+inline HttpConfig FuzzSmallLimits() {
+  HttpConfig c;
+  c.max_line_length = 64;
+  c.max_header_count = 4;
+  c.max_header_bytes = 1024;
+  c.request_body_limit = 16;
+  c.response_body_limit = 32;
+  c.max_transactions = 3;
+  c.decompress_max_output = 4096;
+  c.decompress_ratio_min_output = 512;
+  c.decompress_max_ratio = 20;
+  return c;
+}
+
+// One connection: the request stream then the response stream, each fed in split `mode`, both
+// ended, then every transaction handed to fn(const HttpTransaction&), oldest first.
+template <typename F>
+void RunExchange(const HttpConfig& cfg, std::string_view req, std::string_view resp,
+                 size_t mode, F&& fn) {
+  HttpHarness h(cfg);
+  h.Req(req, mode);
+  h.Resp(resp, mode);
+  h.parser->OnEnd(Direction::kToServer);
+  h.parser->OnEnd(Direction::kToClient);
+  h.parser->DrainAll(fn);
+}
 
 }  // namespace vigil::sensor::testing
