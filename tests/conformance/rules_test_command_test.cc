@@ -2,6 +2,8 @@
 // stand-in sensor: the alert table, --expect pass/fail and the exit statuses 0, 1 and 2; and the
 // alert table on its own.
 #include <gtest/gtest.h>
+
+#include "tests/support/run_command.h"
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -18,22 +20,8 @@ namespace {
 using testing::kFakeSensor;
 using testing::TempDir;
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
-
-Output RunShell(const std::string& command) {
-  Output out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.text.append(buf, n);
-  const int st = pclose(p);
-  out.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+using Output = vigil::test_support::ShellOutput;
+using vigil::test_support::RunShell;
 
 class RulesTestCommand : public ::testing::Test {
  protected:

@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/run_command.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -168,12 +170,7 @@ int OpenFifoWriter(const std::string& path, std::chrono::milliseconds timeout) {
 
 // Some builds give the daemons a control socket by default: switched off where supported.
 std::string NoControl(const std::string& binary) {
-  FILE* p = ::popen((binary + " --help 2>&1").c_str(), "r");
-  std::string help;
-  char buf[4096];
-  size_t n = 0;
-  while (p != nullptr && (n = std::fread(buf, 1, sizeof(buf), p)) > 0) help.append(buf, n);
-  if (p != nullptr) ::pclose(p);
+  const std::string help = vigil::test_support::RunShell(binary + " --help").text;
   return help.find("--no-control") != std::string::npos ? " --no-control" : "";
 }
 

@@ -14,14 +14,13 @@
 
 #include <simdjson.h>
 
+#include "tests/support/run_command.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int status = -1;
-  std::string text;
-};
+using Output = vigil::test_support::ShellOutput;
 
 Output Check(const std::string& args) {
   // ctest sets VIGIL_BINARY_DIR; run by hand, `vigil` sits beside this test binary.
@@ -29,16 +28,7 @@ Output Check(const std::string& args) {
   std::error_code ec;
   const std::string vigil = bin != nullptr ? std::string(bin) + "/bin/vigil"
                                            : (fs::read_symlink("/proc/self/exe", ec).parent_path() / "vigil").string();
-  const std::string cmd = vigil + " rules check " + args + " 2>&1";
-  Output out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.text.append(buf, n);
-  const int st = pclose(p);
-  out.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
+  return vigil::test_support::RunShell(vigil + " rules check " + args);
 }
 
 class RulesCheckCli : public ::testing::Test {
