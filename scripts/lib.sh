@@ -43,7 +43,7 @@ ensure_packages() {
 jobs() { nproc 2>/dev/null || echo 2; }
 
 # configure_and_build DIR [cmake args...]: incremental configure + build into DIR.
-# $VIGIL_BUILD_TARGET, when set, builds only that target (the fuzz build: vigil_fuzzers).
+# $VIGIL_BUILD_TARGET, when set, builds only that target (e.g. vigil_fuzzers: the fuzzers alone).
 configure_and_build() {
   local dir="$1"; shift
   log "building $dir"

@@ -93,7 +93,7 @@ TEST(EtOpenCorpus, Current) {
   EXPECT_EQ(s.loaded + s.skipped, s.rules_seen);
   // Measured: 24,822 of 24,827 (99.98%); the 5 skips are asn1 (4) and ftpbounce (1).
   EXPECT_GE(Fraction(s), 0.999);
-  EXPECT_LT(m.seconds, 5.0) << "loading ET Open should take well under a second in Release";
+  // Load time is printed above, not asserted: speed is measured in bench/, not by unit tests.
   EXPECT_EQ(s.duplicate_sids, 0u);
 }
 
