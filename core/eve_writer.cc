@@ -73,6 +73,7 @@ void WriteAlert(const AlertInfo& a, JsonWriter& w) {
     }
     w.EndObject();
   }
+  if (!a.context.empty()) w.KeyRaw("context", a.context);
   w.EndObject();
 }
 
@@ -100,6 +101,7 @@ void WriteDns(const DnsInfo& d, JsonWriter& w) {
     w.KeyUint("id", d.id);
     w.KeyString("rrname", d.rrname);
     w.KeyString("rrtype", d.rrtype);
+    if (d.flags & 0x0040) w.KeyBool("z", true);  // the reserved Z bit, as Suricata logs it
   } else {
     w.KeyUint("version", 2);
     w.KeyString("type", "answer");
@@ -113,6 +115,7 @@ void WriteDns(const DnsInfo& d, JsonWriter& w) {
     if (d.flags & 0x0200) w.KeyBool("tc", true);
     if (d.flags & 0x0100) w.KeyBool("rd", true);
     if (d.flags & 0x0080) w.KeyBool("ra", true);
+    if (d.flags & 0x0040) w.KeyBool("z", true);
     w.KeyString("rrname", d.rrname);
     w.KeyString("rrtype", d.rrtype);
     w.KeyString("rcode", d.rcode);
@@ -151,6 +154,19 @@ void WriteTls(const TlsInfo& t, JsonWriter& w) {
   w.KeyStringIfSet("notafter", t.notafter);
   if (t.ja3) WriteFingerprint(w, "ja3", *t.ja3);
   if (t.ja3s) WriteFingerprint(w, "ja3s", *t.ja3s);
+  auto strings = [&](std::string_view key, std::span<const std::string> v) {
+    if (v.empty()) return;
+    w.KeyArray(key);
+    for (const std::string& s : v) w.String(s);
+    w.EndArray();
+  };
+  strings("subjectaltname", t.subjectaltname);
+  strings("client_alpns", t.client_alpns);
+  if (!t.server_alpn.empty()) {
+    w.KeyArray("server_alpns");
+    w.String(t.server_alpn);
+    w.EndArray();
+  }
   w.EndObject();
 }
 
@@ -158,6 +174,7 @@ void WriteAppLayer(const Event& ev, JsonWriter& w) {
   if (ev.http) WriteHttp(*ev.http, w);
   if (ev.dns) WriteDns(*ev.dns, w);
   if (ev.tls) WriteTls(*ev.tls, w);
+  if (ev.app_json) w.KeyRaw(ev.app_json->key, ev.app_json->json);
 }
 
 void WriteFlowCounts(const FlowInfo& f, JsonWriter& w) {
@@ -194,6 +211,7 @@ void WriteFlowEvent(const FlowInfo& f, JsonWriter& w) {
   w.KeyStringIfSet("state", f.state);
   w.KeyStringIfSet("reason", f.reason);
   w.KeyBool("alerted", f.alerted);
+  w.KeyStringIfSet("action", f.action);
   w.EndObject();
 }
 
@@ -289,6 +307,7 @@ Status WriteEve(const Event& ev, JsonWriter& w) {
     case EventType::kTls: if (!ev.tls) return missing("tls"); break;
     case EventType::kAnomaly: if (!ev.anomaly) return missing("anomaly"); break;
     case EventType::kStats: if (!ev.stats) return missing("stats"); break;
+    case EventType::kMqtt: if (!ev.app_json) return missing("mqtt"); break;
   }
   const EventEnvelope& e = ev.envelope;
   w.BeginObject();
@@ -312,6 +331,11 @@ Status WriteEve(const Event& ev, JsonWriter& w) {
       if (ev.type == EventType::kDns) WriteDns(*ev.dns, w);
       if (ev.type == EventType::kHttp) WriteHttp(*ev.http, w);
       if (ev.type == EventType::kTls) WriteTls(*ev.tls, w);
+      WriteTail(e, w);
+      break;
+    case EventType::kMqtt:
+      if (e.tx_id) w.KeyUint("tx_id", *e.tx_id);
+      w.KeyRaw(ev.app_json->key, ev.app_json->json);
       WriteTail(e, w);
       break;
     case EventType::kAnomaly:

@@ -11,6 +11,7 @@ std::string_view EventTypeName(EventType t) {
     case EventType::kTls: return "tls";
     case EventType::kAnomaly: return "anomaly";
     case EventType::kStats: return "stats";
+    case EventType::kMqtt: return "mqtt";
   }
   return "unknown";
 }

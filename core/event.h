@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "core/ip_address.h"
@@ -35,6 +36,7 @@ enum class EventType : uint8_t {
   kTls,
   kAnomaly,
   kStats,
+  kMqtt,
   // New types go here; keep EventTypeName() in step.
 };
 // The EVE "event_type" string: "alert", "flow", ...
@@ -88,6 +90,7 @@ struct AlertInfo {
   std::string_view category;
   uint32_t severity = 3;
   std::span<const AlertMetadata> metadata;  // "metadata": {"key": ["v1", "v2"], ...}
+  std::string_view context;  // "context": one pre-serialised JSON object (datajson), "" none
 };
 
 struct FlowInfo {
@@ -101,6 +104,7 @@ struct FlowInfo {
   std::string_view state;   // "new", "established", "closed", "bypassed"
   std::string_view reason;  // "timeout", "forced", "shutdown"
   bool alerted = false;
+  std::string_view action;  // flow events: "pass" or "drop" when the sensor decided one; "" = none
 };
 
 struct DnsAnswer {
@@ -152,6 +156,9 @@ struct TlsInfo {
   std::string_view notafter;
   std::optional<TlsFingerprint> ja3;
   std::optional<TlsFingerprint> ja3s;
+  std::span<const std::string> subjectaltname;  // server certificate's dNSName SANs
+  std::span<const std::string> client_alpns;    // ClientHello ALPN list
+  std::string_view server_alpn;                 // ServerHello's selected ALPN ("server_alpns")
 };
 
 struct AnomalyInfo {
@@ -159,6 +166,13 @@ struct AnomalyInfo {
   std::string_view event;            // e.g. "ipv4.trunc_pkt"
   std::string_view layer;            // applayer only: "proto_parser", "proto_detect", ...
   std::optional<uint32_t> code;
+};
+
+// An app-layer object its producer serialised itself (protocols whose EVE payload is built by
+// their own writer, e.g. "mqtt"): written as "key": json. `json` must be one JSON object.
+struct AppJsonInfo {
+  std::string_view key;
+  std::string_view json;
 };
 
 struct StatsCounter {
@@ -188,6 +202,7 @@ struct Event {
   const TlsInfo* tls = nullptr;
   const AnomalyInfo* anomaly = nullptr;
   const StatsInfo* stats = nullptr;
+  const AppJsonInfo* app_json = nullptr;  // kMqtt events; alerts on such a transaction
 };
 
 }  // namespace vigil

@@ -13,6 +13,7 @@ struct ContentCensus {
   size_t base64 = 0;   // non-negated contents in base64_data (never prefiltered)
   size_t pcre = 0;
   size_t other = 0;    // byte_*, isdataat, bsize, base64_decode
+  size_t dataset = 0;  // dataset lookups (whole-buffer set membership)
 };
 
 ContentCensus Count(const Rule& r) {
@@ -25,6 +26,8 @@ ContentCensus Count(const Rule& r) {
         else if (!ct->pattern.empty()) ++c.usable;
       } else if (std::holds_alternative<PcreMatch>(m)) {
         ++c.pcre;
+      } else if (std::holds_alternative<DatasetMatch>(m)) {
+        ++c.dataset;
       } else {
         ++c.other;
       }
@@ -48,6 +51,9 @@ std::pair<std::string, std::string> WhyNoFastPattern(const Rule& r) {
   }
   if (c.usable == 0 && c.negated > 0) {
     return {"only negated contents", "only negated contents (their absence matches): add a positive content"};
+  }
+  if (c.usable == 0 && c.dataset > 0) {
+    return {"only dataset lookups", "no content: only dataset lookups, which no literal prefilter can select"};
   }
   if (c.usable == 0) return {"only size/byte checks", "no content: only byte_*/isdataat/size checks"};
   return {"engine chose none", "the engine chose no fast pattern"};

@@ -78,7 +78,8 @@ Result<StreamSizeOption> ParseStreamSize(std::string_view value) {
 
 bool IsAppKeyword(std::string_view k) {
   return k == "app-layer-protocol" || k == "app-layer-event" || k == "tls.version" ||
-         k == "ssl_version" || k == "ssl_state" || k == "stream_size";
+         k == "ssl_version" || k == "ssl_state" || k == "stream_size" || k == "dns.opcode" ||
+         IsMqttKeyword(k);
 }
 
 Status ApplyAppOption(AppOptions* a, std::string_view k, std::string_view value, bool has_value) {
@@ -107,6 +108,11 @@ Status ApplyAppOption(AppOptions* a, std::string_view k, std::string_view value,
     VIGIL_TRY(a->ssl_versions, ParseNamedFlags(value, ',', {"sslv2", "sslv3", "tls1.0", "tls1.1", "tls1.2", "tls1.3"}, "ssl_version"));
   } else if (k == "ssl_state") {
     VIGIL_TRY(a->ssl_states, ParseNamedFlags(value, '|', {"client_hello", "server_hello", "client_keyx", "server_keyx", "unknown"}, "ssl_state"));
+  } else if (IsMqttKeyword(k)) {
+    return ApplyMqttOption(&a->mqtt, k, value);
+  } else if (k == "dns.opcode") {
+    if (a->dns_opcode) return Bad("dns.opcode given twice");
+    VIGIL_TRY(a->dns_opcode, ParseIntegerMatch(Trim(value), 15));
   } else if (k == "stream_size") {
     VIGIL_TRY(StreamSizeOption st, ParseStreamSize(value));
     a->stream_sizes.push_back(st);

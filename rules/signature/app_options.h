@@ -2,7 +2,7 @@
 //
 //   app-layer-protocol:!http;        app-layer-event:http.invalid_header;
 //   tls.version:1.2;                 ssl_version:tls1.2,!sslv3;      ssl_state:client_hello;
-//   stream_size:server,>,1000;
+//   stream_size:server,>,1000;     dns.opcode:!0;
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 
 #include "core/result.h"
 #include "rules/signature/integer_match.h"
+#include "rules/signature/mqtt_option.h"
 
 namespace vigil::rules {
 
@@ -45,6 +46,8 @@ struct AppOptions {
   std::vector<NamedFlag> ssl_versions;  // sslv2 sslv3 tls1.0 tls1.1 tls1.2 tls1.3
   std::vector<NamedFlag> ssl_states;    // client_hello server_hello client_keyx server_keyx unknown
   std::vector<StreamSizeOption> stream_sizes;  // all must hold
+  std::optional<IntegerMatch> dns_opcode;      // dns.opcode:[!]N (also <, >, ranges)
+  MqttOptions mqtt;  // mqtt.type, mqtt.flags, ... (mqtt_option.h)
 };
 
 bool IsAppKeyword(std::string_view keyword);

@@ -74,16 +74,31 @@ Result<TcpFlagsOption> ParseTcpFlags(std::string_view value) {
 bool IsHeaderKeyword(std::string_view k) {
   return k == "itype" || k == "icode" || k == "icmp_id" || k == "icmp_seq" || k == "ttl" ||
          k == "ip_proto" || k == "id" || k == "tos" || k == "window" || k == "seq" || k == "ack" ||
-         k == "flags" || k == "sameip";
+         k == "flags" || k == "sameip" || k == "tcp.flags" || k == "tcp.seq" || k == "tcp.ack" ||
+         k == "decode-event" || k == "ipopts";
 }
 
 Status ApplyHeaderOption(HeaderOptions* h, std::string_view k, std::string_view value, bool has_value) {
+  // Suricata 7/8 names of the TCP header keywords.
+  if (k == "tcp.flags") k = "flags";
+  else if (k == "tcp.seq") k = "seq";
+  else if (k == "tcp.ack") k = "ack";
   if (k == "sameip") {
     if (has_value) return Bad("sameip takes no value");
     h->sameip = true;
     return Ok();
   }
   if (!has_value || Trim(value).empty()) return Bad("'" + std::string(k) + "' needs a value");
+  if (k == "decode-event") {
+    VIGIL_TRY(DecodeEventOption e, ParseDecodeEvent(value));
+    h->decode_events.push_back(std::move(e));
+    return Ok();
+  }
+  if (k == "ipopts") {
+    VIGIL_TRY(IpOptsOption o, ParseIpOpts(value));
+    h->ipopts.push_back(o);
+    return Ok();
+  }
   if (k == "flags") {
     if (h->flags) return Bad("flags given twice");
     VIGIL_TRY(h->flags, ParseTcpFlags(value));

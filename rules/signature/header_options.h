@@ -2,6 +2,8 @@
 //
 //   itype:8; icode:>0; icmp_id:0; icmp_seq:0; ttl:<5; ip_proto:!tcp; id:31337; tos:8;
 //   window:55808; seq:0; ack:0; flags:S,12; flags:!FSRPAU; sameip;
+//   tcp.flags:S; tcp.seq:0; tcp.ack:1;      (Suricata 7/8 spellings of flags, seq, ack)
+//   decode-event:ipv4.trunc_pkt; ipopts:rr;  (event_option.h)
 //
 // Numeric fields use IntegerMatch syntax (N, <N, >N, <=N, >=N, !N, A<>B, A-B). ip_proto also
 // takes protocol names (tcp, udp, icmp, ipv6-icmp, gre, esp, ...). flags: [!|+|*]<FSRPAUCE0>
@@ -11,8 +13,10 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
+#include "rules/signature/event_option.h"
 #include "rules/signature/integer_match.h"
 
 namespace vigil::rules {
@@ -51,6 +55,8 @@ struct HeaderOptions {
   std::optional<IntegerMatch> window, seq, ack;
   std::optional<TcpFlagsOption> flags;
   bool sameip = false;
+  std::vector<DecodeEventOption> decode_events;  // all must be on the packet
+  std::vector<IpOptsOption> ipopts;              // all must be in the IPv4 header
 };
 
 bool IsHeaderKeyword(std::string_view keyword);

@@ -24,6 +24,7 @@
 #include "rules/signature/app_options.h"
 #include "rules/signature/byte_options.h"
 #include "rules/signature/content_option.h"
+#include "rules/signature/dataset_option.h"
 #include "rules/signature/flow_option.h"
 #include "rules/signature/flowbits_option.h"
 #include "rules/signature/header_options.h"
@@ -59,7 +60,8 @@ struct RuleHeader {
 
 // One payload keyword in a buffer's list.
 using PayloadMatch = std::variant<ContentMatch, PcreMatch, ByteTestMatch, ByteJumpMatch,
-                                  ByteExtractMatch, IsDataAtMatch, BsizeMatch, Base64DecodeMatch>;
+                                  ByteExtractMatch, IsDataAtMatch, BsizeMatch, Base64DecodeMatch,
+                                  DatasetMatch>;
 
 // The payload keywords that inspect one buffer (after its transforms), in rule order. Relative
 // keywords (distance, within, /R, relative) refer to the previous match in this same list.

@@ -228,6 +228,23 @@ Status RuleBuilder::Apply(std::string_view k, std::string_view value, bool has_v
     Append(list, std::move(m), false);
     return Ok();
   }
+  if (k == "dataset") {
+    // Inspects the whole current buffer (after transforms): the sticky buffer's list, else
+    // pkt_data. Not relative to, and not moving, the previous match.
+    VIGIL_CHECK_OK(NeedValue(k, value, has_value));
+    VIGIL_TRY(DatasetMatch m, ParseDataset(value));
+    m.source_offset = offset;
+    Status err;
+    int list = TargetList(false, std::nullopt, k, &err);
+    Append(list, std::move(m), false);
+    return Ok();
+  }
+  if (k == "prefilter") {
+    // A prefilter-engine hint (Suricata 7/8): which keyword pre-selects the rule. Detection
+    // results are the same with or without it, and Vigil picks its own prefilter.
+    VIGIL_CHECK_OK(NoValue(k, has_value));
+    return Ok();
+  }
   if (k == "dsize") {
     VIGIL_CHECK_OK(NeedValue(k, value, has_value));
     if (r.dsize) return Bad("dsize given twice");

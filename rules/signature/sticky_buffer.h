@@ -34,7 +34,11 @@ enum class BufferId : uint16_t {
   kSmbNamedPipe, kSmbShare, kSmbNtlmsspUser, kSmbNtlmsspDomain,
   kKrb5Cname, kKrb5Sname, kDceStubData, kBase64Data,
   kQuicSni, kQuicUa, kQuicVersion, kSnmpCommunity, kSipMethod, kSipUri,
+  kMqttConnectClientId, kMqttConnectUsername, kMqttConnectPassword, kMqttConnectWillTopic,
+  kMqttConnectWillMessage, kMqttConnectProtocolString, kMqttPublishTopic, kMqttPublishMessage,
+  kMqttSubscribeTopic, kMqttUnsubscribeTopic,
   kIpv4Hdr, kIpv6Hdr, kTcpHdr, kUdpHdr, kIcmpv4Hdr, kIcmpv6Hdr,
+  kIpSrc, kIpDst,  // the packet's source / destination address bytes (4 or 16)
   kCount  // number of buffers; not a buffer
 };
 

@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "sensor/app/dns/dns_config.h"
 #include "sensor/app/http/http_config.h"
+#include "sensor/app/mqtt/mqtt_config.h"
 #include "sensor/app/proto_detect.h"
 #include "sensor/app/tls/tls_config.h"
 
@@ -21,12 +22,14 @@ struct AppLayerConfig {
   HttpConfig http;
   DnsConfig dns;
   TlsConfig tls;
+  MqttConfig mqtt;
 
   [[nodiscard]] Status Validate() const {
     VIGIL_CHECK_OK(detect.Validate());
     VIGIL_CHECK_OK(http.Validate());
     VIGIL_CHECK_OK(dns.Validate());
     VIGIL_CHECK_OK(tls.Validate());
+    VIGIL_CHECK_OK(mqtt.Validate());
     return Ok();
   }
 };

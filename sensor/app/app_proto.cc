@@ -7,6 +7,7 @@ std::string_view AppProtoName(AppProto p) {
     case AppProto::kHttp: return "http";
     case AppProto::kTls: return "tls";
     case AppProto::kDns: return "dns";
+    case AppProto::kMqtt: return "mqtt";
     case AppProto::kFailed: return "failed";
     case AppProto::kUnknown: break;
   }

@@ -1,7 +1,7 @@
 // AppProto: the application protocol of a flow, as protocol detection decided it.
 //
 // Names are Suricata's `app_proto` strings, so EVE consumers and `alert http ...` rule headers
-// mean the same thing here: "http", "tls", "dns", and "failed" once detection gave up.
+// mean the same thing here: "http", "tls", "dns", "mqtt", and "failed" once detection gave up.
 //
 //   AppProto p = detector.proto();
 //   ev.envelope.app_proto = AppProtoName(p);   // "" while still unknown
@@ -17,6 +17,7 @@ enum class AppProto : uint8_t {
   kHttp,
   kTls,
   kDns,
+  kMqtt,
   kFailed,   // detection gave up: no known protocol in the bytes it may inspect
 };
 

@@ -5,6 +5,7 @@
 
 #include "sensor/app/app_parser.h"
 #include "sensor/app/dns/dns_message.h"
+#include "sensor/app/mqtt/mqtt_message.h"
 
 namespace vigil::sensor {
 namespace {
@@ -15,6 +16,8 @@ constexpr std::string_view kMethods[] = {
     "PATCH",   "PROPFIND", "PROPPATCH", "MKCOL", "COPY",   "MOVE",    "LOCK",    "UNLOCK",
     "SEARCH",  "REPORT", "CHECKOUT", "MERGE", "SUBSCRIBE", "NOTIFY", "UNSUBSCRIBE", "MKACTIVITY",
 };
+
+constexpr uint16_t kMqttPort = 1883;
 
 std::string_view AsView(std::span<const uint8_t> b) {
   return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
@@ -104,11 +107,31 @@ ProtoDetector::Probe ProtoDetector::ProbeDnsTcp(Direction, std::span<const uint8
   return Probe::kNeedMore;
 }
 
+ProtoDetector::Probe ProtoDetector::ProbeMqtt(std::span<const uint8_t> b) const {
+  MqttFixedHeader h;
+  size_t hlen = 0;
+  switch (ParseMqttFixedHeader(b, &h, &hlen)) {
+    case MqttHeaderResult::kNeedMore: return Probe::kNeedMore;
+    case MqttHeaderResult::kError: return Probe::kNoMatch;
+    case MqttHeaderResult::kOk: break;
+  }
+  return h.type != kMqttUnassigned && h.qos <= 2 ? Probe::kMatch : Probe::kNoMatch;
+}
+
 AppProto ProtoDetector::Examine(Direction dir, std::span<const uint8_t> bytes,
                                 bool* need_more) const {
   Probe http = cfg_.http ? ProbeHttp(dir, bytes) : Probe::kNoMatch;
   Probe tls = cfg_.tls ? ProbeTls(dir, bytes) : Probe::kNoMatch;
   Probe dns = cfg_.dns ? ProbeDnsTcp(dir, bytes) : Probe::kNoMatch;
+  if (cfg_.mqtt && port_hint_ == kMqttPort) {
+    // On the MQTT port the MQTT probe decides first (as Suricata's port-based probing parser).
+    Probe mqtt = ProbeMqtt(bytes);
+    if (mqtt == Probe::kMatch) return AppProto::kMqtt;
+    if (mqtt == Probe::kNeedMore) {
+      *need_more = true;
+      return AppProto::kUnknown;
+    }
+  }
   // The port hint orders the candidates; content must still match.
   AppProto order[3] = {AppProto::kHttp, AppProto::kTls, AppProto::kDns};
   if (port_hint_ == 443 || port_hint_ == 8443 || port_hint_ == 993 || port_hint_ == 995) {
@@ -132,6 +155,7 @@ AppProto ProtoDetector::Decide(AppProto p) {
     case AppProto::kHttp: Count(counters_, AppCounter::kDetectHttp); break;
     case AppProto::kTls: Count(counters_, AppCounter::kDetectTls); break;
     case AppProto::kDns: Count(counters_, AppCounter::kDetectDns); break;
+    case AppProto::kMqtt: break;
     case AppProto::kFailed: Count(counters_, AppCounter::kDetectFailed); break;
     case AppProto::kUnknown: break;
   }

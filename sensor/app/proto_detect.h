@@ -7,6 +7,8 @@
 //         (to_server) or ServerHello (to_client)
 //   DNS   TCP: a 2-byte length then a message that parses (one to four questions of a known
 //         class); UDP (OnDatagram): the same test on the datagram
+//   MQTT  only with server port 1883 (Suricata probes MQTT on its port only): a fixed header
+//         that decodes, of an assigned type with QoS 0..2
 // A direction that matches nothing, or shows max_detect_bytes without a decision, has failed; the
 // flow is "failed" when both directions failed, or one failed and the other ended. A gap before
 // the decision fails the direction (counted: app.detect.gap).
@@ -39,6 +41,7 @@ struct ProtoDetectConfig {
   bool http = true;
   bool tls = true;
   bool dns = true;
+  bool mqtt = true;
 
   [[nodiscard]] Status Validate() const {
     if (max_detect_bytes < 16 || max_detect_bytes > 65536) {
@@ -78,6 +81,7 @@ class ProtoDetector {
   Probe ProbeHttp(Direction dir, std::span<const uint8_t> b) const;
   Probe ProbeTls(Direction dir, std::span<const uint8_t> b) const;
   Probe ProbeDnsTcp(Direction dir, std::span<const uint8_t> b) const;
+  Probe ProbeMqtt(std::span<const uint8_t> b) const;
   bool DnsMessageLooksReal(std::span<const uint8_t> msg) const;
   AppProto Decide(AppProto p);
   AppProto FailDirection(int i);

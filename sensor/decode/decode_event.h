@@ -47,6 +47,7 @@ enum class DecodeEvent : uint8_t {
   kIpv4Icmpv6,
   kIpv4FragPktTooLarge,
   kIpv4ChecksumBad,
+  kIpv4FragOverlap,
   // IPv6
   kIpv6PktTooSmall,
   kIpv6TruncPkt,
@@ -74,6 +75,11 @@ enum class DecodeEvent : uint8_t {
   kIpv6Jumbogram,
   kIpv6ExthdrTooMany,
   kIpv6HopoptsNotFirst,
+  kIpv6Ipv4InIpv6TooSmall,
+  kIpv6Ipv4InIpv6WrongVersion,
+  kIpv6Ipv6InIpv6TooSmall,
+  kIpv6Ipv6InIpv6WrongVersion,
+  kIpv6FragOverlap,
   // TCP
   kTcpPktTooSmall,
   kTcpHlenTooSmall,
@@ -87,6 +93,8 @@ enum class DecodeEvent : uint8_t {
   kUdpLenInvalid,
   kUdpChecksumBad,
   kUdpIpv6ZeroChecksum,
+  // SCTP
+  kSctpPktTooSmall,
   // ICMPv4
   kIcmpv4PktTooSmall,
   kIcmpv4UnknownType,

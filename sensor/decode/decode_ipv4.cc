@@ -8,7 +8,7 @@ namespace {
 
 constexpr uint32_t kIpv4MinHeader = 20;
 
-// Option types (copy/class/number byte) that the walk knows.
+// Option types (copy/class/number byte) that the walk validates.
 constexpr uint8_t kOptEol = 0;
 constexpr uint8_t kOptNop = 1;
 constexpr uint8_t kOptRr = 7;        // record route
@@ -16,26 +16,11 @@ constexpr uint8_t kOptQs = 25;       // quick-start (RFC 4782)
 constexpr uint8_t kOptTs = 68;       // timestamp
 constexpr uint8_t kOptSec = 130;     // security (RFC 1108)
 constexpr uint8_t kOptLsrr = 131;    // loose source route
+constexpr uint8_t kOptEsec = 133;    // extended security (RFC 1108)
 constexpr uint8_t kOptCipso = 134;   // commercial security
 constexpr uint8_t kOptSid = 136;     // stream id
 constexpr uint8_t kOptSsrr = 137;    // strict source route
 constexpr uint8_t kOptRtrAlt = 148;  // router alert (RFC 2113)
-
-// Bit per known option, for duplicate detection.
-int OptionBit(uint8_t type) {
-  switch (type) {
-    case kOptRr: return 0;
-    case kOptQs: return 1;
-    case kOptTs: return 2;
-    case kOptSec: return 3;
-    case kOptLsrr: return 4;
-    case kOptCipso: return 5;
-    case kOptSid: return 6;
-    case kOptSsrr: return 7;
-    case kOptRtrAlt: return 8;
-    default: return -1;
-  }
-}
 
 // Route options: type, length, pointer, then 4-byte addresses; the pointer is 1-based and
 // starts at 4.
@@ -51,12 +36,15 @@ bool RouteOptionValid(const uint8_t* o, uint8_t l, DecodeState& s) {
   return true;
 }
 
+// Walks the options, records each type seen in p.ipv4_opts (Packet::has_ipv4_option) and the
+// anomalies found.
 void DecodeOptions(DecodeState& s, const uint8_t* o, uint32_t n) {
-  uint32_t seen = 0;
+  uint16_t& seen = s.p.ipv4_opts;
   uint32_t i = 0;
   while (i < n) {
     const uint8_t type = o[i];
     if (type == kOptEol) {
+      seen = static_cast<uint16_t>(seen | (1u << Ipv4OptionBit(kOptEol)));
       // What follows end-of-list is padding and must be zero.
       for (uint32_t j = i + 1; j < n; ++j) {
         if (o[j] != 0) {
@@ -67,6 +55,7 @@ void DecodeOptions(DecodeState& s, const uint8_t* o, uint32_t n) {
       return;
     }
     if (type == kOptNop) {
+      seen = static_cast<uint16_t>(seen | (1u << Ipv4OptionBit(kOptNop)));
       ++i;
       continue;
     }
@@ -84,12 +73,13 @@ void DecodeOptions(DecodeState& s, const uint8_t* o, uint32_t n) {
       return;
     }
     const uint8_t* opt = o + i;
-    const int bit = OptionBit(type);
+    const int bit = Ipv4OptionBit(type);
     if (bit < 0) {
+      seen = static_cast<uint16_t>(seen | kIpv4OptionUnknownBit);
       s.Event(DecodeEvent::kIpv4OptUnknown);
     } else {
       if (seen & (1u << bit)) s.Event(DecodeEvent::kIpv4OptDuplicate);
-      seen |= 1u << bit;
+      seen = static_cast<uint16_t>(seen | (1u << bit));
       switch (type) {
         case kOptRr:
         case kOptLsrr:
@@ -112,6 +102,7 @@ void DecodeOptions(DecodeState& s, const uint8_t* o, uint32_t n) {
           if (l != 4) s.Event(DecodeEvent::kIpv4OptInvalidLen);
           break;
         case kOptSec:
+        case kOptEsec:
           if (l < 3) s.Event(DecodeEvent::kIpv4OptInvalidLen);
           break;
         case kOptCipso:

@@ -127,6 +127,12 @@ void DecodeIpv6(DecodeState& s, const uint8_t* data, uint32_t len) {
                              // after the routing header (RFC 8200 §4.1)
   for (;;) {
     p.ip_proto = nh;
+    // After an extension header, whatever follows needs at least 2 bytes (Suricata's check,
+    // also before an upper-layer header): an empty remainder is a truncated chain.
+    if (count > 0 && nh != kNhNone && end - off < 2) {
+      s.Fatal(DecodeEvent::kIpv6TruncExthdr);
+      return;
+    }
     switch (nh) {
       case kNhHopByHop:
       case kNhRouting:

@@ -111,6 +111,7 @@ void DecodeTcp(DecodeState& s, const uint8_t* data, uint32_t len);
 void DecodeUdp(DecodeState& s, const uint8_t* data, uint32_t len);
 void DecodeIcmpv4(DecodeState& s, const uint8_t* data, uint32_t len);
 void DecodeIcmpv6(DecodeState& s, const uint8_t* data, uint32_t len);
+void DecodeSctp(DecodeState& s, const uint8_t* data, uint32_t len);
 
 // Tunnels (decode_tunnel.cc).
 void DecodeGre(DecodeState& s, const uint8_t* data, uint32_t len);

@@ -71,7 +71,8 @@ void DecodeOptions(DecodeState& s, const uint8_t* o, uint32_t n) {
           }
           break;
         case kOptSack:
-          if (l >= 10 && (l - 2) % 8 == 0) {
+          // An empty SACK (length 2) carries no block but is allowed (Suricata accepts it too).
+          if (l == 2 || (l >= 10 && (l - 2) % 8 == 0)) {
             t.sack_blocks = static_cast<uint8_t>((l - 2) / 8);
           } else {
             s.Event(DecodeEvent::kTcpOptInvalidLen);

@@ -156,6 +156,19 @@ void DecodeVxlan(DecodeState& s, const uint8_t* data, uint32_t len) {
 void DecodeIpInIp(DecodeState& s, uint8_t proto, const uint8_t* data, uint32_t len) {
   s.Count(DecoderCounter::kIpip);
   if (!s.EnterTunnel(TunnelInfo::kIpInIp, false, 0)) return;
+  if (s.p.ip_version == 6) {
+    // Over IPv6 a broken inner header has its own events (Suricata's), naming the tunnel.
+    const bool v4 = proto == 4;
+    if (len < (v4 ? 20u : 40u)) {
+      s.Fatal(v4 ? DecodeEvent::kIpv6Ipv4InIpv6TooSmall : DecodeEvent::kIpv6Ipv6InIpv6TooSmall);
+      return;
+    }
+    if ((data[0] >> 4) != (v4 ? 4 : 6)) {
+      s.Fatal(v4 ? DecodeEvent::kIpv6Ipv4InIpv6WrongVersion
+                 : DecodeEvent::kIpv6Ipv6InIpv6WrongVersion);
+      return;
+    }
+  }
   if (proto == 4) {
     DecodeIpv4(s, data, len);
   } else {

@@ -62,6 +62,7 @@ void AcceptIpLayer(DecodeState& s) {
     s.tunnel_pending = false;
   }
   ResetL4(s.p);
+  s.p.ipv4_opts = 0;  // an inner IP header has its own options
   s.p.decoded = true;
 }
 
@@ -89,6 +90,9 @@ void DecodeIpPayload(DecodeState& s, uint8_t proto, const uint8_t* data, uint32_
         DecodeIcmpv6(s, data, len);
       }
       break;
+    case 132:
+      DecodeSctp(s, data, len);
+      break;
     case 47:
       if (s.cfg.decode_gre) DecodeGre(s, data, len);
       break;
@@ -97,7 +101,7 @@ void DecodeIpPayload(DecodeState& s, uint8_t proto, const uint8_t* data, uint32_
       if (s.cfg.decode_ipip) DecodeIpInIp(s, proto, data, len);
       break;
     default:
-      break;  // other protocols (ESP, SCTP, OSPF, ...) keep ip_proto and no L4
+      break;  // other protocols (ESP, OSPF, ...) keep ip_proto and no L4
   }
 }
 

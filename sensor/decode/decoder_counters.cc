@@ -28,6 +28,7 @@ constexpr CounterDef kDefs[] = {
     {"decoder.udp", "UDP headers decoded"},
     {"decoder.icmpv4", "ICMPv4 headers decoded"},
     {"decoder.icmpv6", "ICMPv6 headers decoded"},
+    {"decoder.sctp", "SCTP common headers decoded (ports; chunks are not walked)"},
     {"decoder.gre", "GRE headers decoded"},
     {"decoder.vxlan", "VXLAN headers decoded"},
     {"decoder.ipip", "IP-in-IP encapsulations decoded (4in4, 6in4, 4in6, 6in6)"},

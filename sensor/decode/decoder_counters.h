@@ -42,6 +42,7 @@ enum class DecoderCounter : uint32_t {
   kUdp,              // decoder.udp
   kIcmpv4,           // decoder.icmpv4
   kIcmpv6,           // decoder.icmpv6
+  kSctp,             // decoder.sctp
   kGre,              // decoder.gre
   kVxlan,            // decoder.vxlan
   kIpip,             // decoder.ipip

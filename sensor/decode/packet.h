@@ -34,6 +34,27 @@ inline constexpr uint8_t kEce = 0x40;
 inline constexpr uint8_t kCwr = 0x80;
 }  // namespace tcp_flag
 
+// IPv4 options (Packet::ipv4_opts): one bit per option type the decoder knows, by its type byte
+// (copied flag, class and number: RFC 791 and IANA). -1 for any other type.
+constexpr int Ipv4OptionBit(uint8_t type) {
+  switch (type) {
+    case 0: return 0;     // end of option list
+    case 1: return 1;     // no operation
+    case 7: return 2;     // record route
+    case 25: return 3;    // quick-start (RFC 4782)
+    case 68: return 4;    // timestamp
+    case 130: return 5;   // security (RFC 1108)
+    case 131: return 6;   // loose source route
+    case 133: return 7;   // extended security (RFC 1108)
+    case 134: return 8;   // commercial security (CIPSO)
+    case 136: return 9;   // stream id
+    case 137: return 10;  // strict source route
+    case 148: return 11;  // router alert (RFC 2113)
+    default: return -1;
+  }
+}
+inline constexpr uint16_t kIpv4OptionUnknownBit = 1u << 15;  // an option of another type
+
 struct TcpInfo {
   uint32_t seq = 0;
   uint32_t ack = 0;
@@ -106,6 +127,7 @@ struct Packet {
   uint8_t ttl = 0;       // IPv4 TTL / IPv6 hop limit
   uint16_t ip_id = 0;    // IPv4 identification
   uint8_t ip_tos = 0;    // IPv4 TOS / IPv6 traffic class
+  uint16_t ipv4_opts = 0;  // IPv4 options seen: 1 << Ipv4OptionBit(type), kIpv4OptionUnknownBit
   const uint8_t* l3 = nullptr;  // IP header of the innermost packet
   uint32_t l3_len = 0;          // from the IP header to the end of the IP packet (trimmed to IP length)
   const uint8_t* l4 = nullptr;  // TCP/UDP/ICMP header
@@ -133,6 +155,21 @@ struct Packet {
       if (events[i] == e) return true;
     }
     return false;
+  }
+
+  // Records an anomaly found after decoding (the defragmenter's overlap events) so rules see it
+  // like a decoder event; false when the list is full. Counting is the caller's.
+  bool add_event(DecodeEvent e) {
+    if (has_event(e)) return true;
+    if (event_count >= kMaxDecodeEvents) return false;
+    events[event_count++] = e;
+    return true;
+  }
+
+  // The innermost IPv4 header carries an option of this type (ipopts).
+  bool has_ipv4_option(uint8_t type) const {
+    const int bit = Ipv4OptionBit(type);
+    return ip_version == 4 && bit >= 0 && (ipv4_opts & (1u << bit)) != 0;
   }
 
   bool is_tcp() const { return decoded && !is_fragment && ip_proto == 6 && l4 != nullptr; }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rules/signature/rule.h"
+#include "sensor/detect/dataset_match.h"
 
 namespace vigil::sensor {
 
@@ -28,21 +29,37 @@ struct Alert {
   uint32_t rule_index = 0;          // engine rule index (profiling, dedupe)
   rules::BufferId buffer = rules::BufferId::kPacket;  // buffer of the rule's fast pattern
   bool stream = false;              // matched on stream data
+  // datajson: the matched sets' entries (alert.context), in the queue's store; valid while the
+  // queue is not cleared. Read with contexts().
+  const std::vector<DatasetHit>* context_store = nullptr;
+  uint32_t context_first = 0, context_count = 0;
+  std::span<const DatasetHit> contexts() const {
+    if (context_store == nullptr || context_count == 0) return {};
+    return std::span<const DatasetHit>(*context_store).subspan(context_first, context_count);
+  }
 };
 
 // The alerts of one inspection, bounded (DetectConfig::max_alerts_per_inspection). Reused
 // across calls: Clear() keeps capacity, so steady state allocates nothing.
 class AlertQueue {
  public:
-  void Clear() { alerts_.clear(); overflow_ = 0; }
+  void Clear() { alerts_.clear(); contexts_.clear(); overflow_ = 0; }
   std::span<const Alert> alerts() const { return alerts_; }
   uint32_t overflow() const { return overflow_; }
   // Internal: used by DetectThread.
   std::vector<Alert>& mutable_alerts() { return alerts_; }
   void AddOverflow() { ++overflow_; }
+  void AddContexts(Alert* a, std::span<const DatasetHit> hits) {
+    if (hits.empty()) return;
+    a->context_store = &contexts_;
+    a->context_first = static_cast<uint32_t>(contexts_.size());
+    a->context_count = static_cast<uint32_t>(hits.size());
+    contexts_.insert(contexts_.end(), hits.begin(), hits.end());
+  }
 
  private:
   std::vector<Alert> alerts_;
+  std::vector<DatasetHit> contexts_;
   uint32_t overflow_ = 0;
 };
 

@@ -17,6 +17,7 @@ const CounterDef DetectCounters::kDefs[kCount] = {
     {"detect.passed", "inspections stopped by a pass rule or a passed flow"},
     {"detect.transforms", "transform chains applied to a buffer (once per inspection and chain)"},
     {"detect.xbits_table_full", "xbits sets dropped because the per-thread xbits table was full"},
+    {"detect.dataset_full", "dataset:set values not added because the set reached its memcap"},
 };
 
 }  // namespace vigil::sensor

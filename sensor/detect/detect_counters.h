@@ -19,7 +19,7 @@ struct DetectCounters {
   enum : uint32_t {
     kAlerts, kAlertsSuppressed, kAlertQueueOverflow, kPrefilterHits, kRulesChecked,
     kPcreMatchLimit, kRecursionLimit, kInspections, kStreamDepthReached, kThresholdTableFull,
-    kScanErrors, kPassed, kTransforms, kXbitsTableFull, kCount
+    kScanErrors, kPassed, kTransforms, kXbitsTableFull, kDatasetFull, kCount
   };
   static const CounterDef kDefs[kCount];
   static Result<CounterGroup> Register(CounterRegistry& reg) { return reg.Register(kDefs); }

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "rules/signature/default_classifications.h"
+#include "sensor/detect/dataset_loader.h"
 #include "sensor/detect/db_cache.h"
 
 namespace vigil::sensor {
@@ -23,6 +24,7 @@ bool MapProtocol(const std::string& p, uint8_t* transports, std::string* app) {
   app->clear();
   if (p == "tcp" || p == "tcp-pkt" || p == "tcp-stream") { *transports = tcp; return true; }
   if (p == "udp") { *transports = udp; return true; }
+  if (p == "igmp" || p == "sctp") { *transports = Bit(kTransportOther); return true; }  // + EngineRule::ip_proto
   if (p == "icmp" || p == "icmpv4" || p == "icmpv6") { *transports = Bit(kTransportIcmp); return true; }
   if (p == "ip" || p == "pkthdr") {
     *transports = tcp | udp | Bit(kTransportIcmp) | Bit(kTransportOther);
@@ -91,6 +93,7 @@ int ActionRank(rules::Action a) {
 // databases lose their literals. 3 (no restriction) without `side` or for any other rule.
 uint8_t TransactionSide(const EngineRule& er, uint8_t (*side)(BufferId)) {
   if (side == nullptr || !er.flowbit_actions.empty() || !er.xbit_actions.empty() ||
+      ChangesDatasets(*er.rule) ||
       !er.flowint_actions.empty() || er.threshold || er.detection_filter ||
       er.rule->header.action == rules::Action::kPass) {
     return 3;
@@ -133,13 +136,22 @@ std::string UnsupportedReason(const Rule& r) {
   for (const rules::XbitsOption& x : r.xbits)
     if (x.track == rules::XbitsTrack::kTx) return "xbits track tx";
   const rules::AppOptions& app = r.app;
-  if (!app.app_layer_events.empty()) return "app-layer-event (no app-layer events passed to detection)";
   if (app.tls_version) return "tls.version (TLS state not passed to detection)";
   if (!app.ssl_versions.empty()) return "ssl_version (TLS state not passed to detection)";
   if (!app.ssl_states.empty()) return "ssl_state (TLS state not passed to detection)";
   for (const rules::AppLayerProtocolOption& p : app.app_layer_protocols) {
     if (!p.mode.empty() && p.mode != "final" && p.mode != "either")
       return "app-layer-protocol mode '" + p.mode + "' (only the detected protocol is known)";
+  }
+  return {};
+}
+
+// decode-event names → the decoder's events; the skip reason for an unknown name, or "".
+std::string ResolveDecodeEvents(const rules::HeaderOptions& h, std::vector<DecodeEvent>* out) {
+  for (const rules::DecodeEventOption& e : h.decode_events) {
+    std::optional<DecodeEvent> id = DecodeEventFromName(e.name);
+    if (!id) return "decode-event '" + e.name + "' (not an event of this decoder)";
+    out->push_back(*id);
   }
   return {};
 }
@@ -239,7 +251,13 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       continue;
     }
     if (r.header_checks.ip_proto) er.transports &= IpProtoTransports(*r.header_checks.ip_proto);
+    if (r.header.protocol == "igmp") er.ip_proto = 2;
+    if (r.header.protocol == "sctp") er.ip_proto = 132;
     if (std::string why = UnsupportedReason(r); !why.empty()) { skip(why); continue; }
+    if (std::string why = ResolveDecodeEvents(r.header_checks, &er.decode_events); !why.empty()) {
+      skip(why);
+      continue;
+    }
     if (r.byte_extract_vars.size() > kMaxByteExtractVars) { skip("too many byte_extract variables"); continue; }
     er.dirs = 3;
     if (r.flow) {
@@ -248,6 +266,9 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       er.only_stream = r.flow->stream == rules::FlowStream::kOnlyStream;
       er.no_stream = r.flow->stream == rules::FlowStream::kNoStream;
     }
+    // Suricata's tcp-pkt / tcp-stream header protocols: packet payloads only / the stream only.
+    if (r.header.protocol == "tcp-pkt") er.no_stream = true;
+    if (r.header.protocol == "tcp-stream") er.only_stream = true;
     auto slot = [&](const rules::IntOrVar& v) -> int8_t {
       if (!v.is_var()) return -1;
       for (size_t k = 0; k < r.byte_extract_vars.size(); ++k)
@@ -272,6 +293,7 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       cl.pcre.assign(b.matches.size(), nullptr);
       cl.relative_next.assign(b.matches.size(), 0);
       cl.vars.resize(b.matches.size());
+      cl.sets.assign(b.matches.size(), nullptr);
       for (size_t k = 0; k < b.matches.size(); ++k) {
         const rules::PayloadMatch& m = b.matches[k];
         if (k + 1 < b.matches.size()) cl.relative_next[k] = IsRelative(b.matches[k + 1]) ? 1 : 0;
@@ -300,6 +322,12 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
           vs.store = name_slot(be->name);
         } else if (const auto* d = std::get_if<rules::IsDataAtMatch>(&m)) {
           vs.a = slot(d->position);
+        } else if (const auto* ds = std::get_if<rules::DatasetMatch>(&m)) {
+          const std::string& file = r.file_index < set_->files.size() ? set_->files[r.file_index] : std::string();
+          auto got = datasets_.Get(*ds, ds->load.empty() ? std::string() : DatasetFilePath(ds->load, file),
+                                   DatasetDefaults{});
+          if (!got) { reason = got.error().message; break; }
+          cl.sets[k] = *got;
         }
       }
       if (!reason.empty()) break;

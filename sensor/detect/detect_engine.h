@@ -31,12 +31,14 @@
 #include "rules/signature/rule_loader.h"
 #include "rules/signature/threshold_config.h"
 #include "sensor/detect/detect_config.h"
+#include "sensor/detect/dataset_store.h"
 #include "sensor/detect/fast_pattern.h"
 #include "sensor/detect/hs_database.h"
 #include "sensor/detect/ip_only_index.h"
 #include "sensor/detect/payload_inspector.h"
 #include "sensor/detect/pcre_program.h"
 #include "sensor/detect/transform_chain.h"
+#include "sensor/decode/decode_event.h"
 
 namespace vigil::sensor {
 
@@ -76,6 +78,8 @@ struct EngineRule {
   std::vector<FlowbitOp> flowbit_checks, flowbit_actions;
   std::vector<XbitOp> xbit_checks, xbit_actions;
   std::vector<FlowintStep> flowint_checks, flowint_actions;
+  std::vector<DecodeEvent> decode_events;  // decode-event names resolved (all must be present)
+  uint8_t ip_proto = 0;  // header protocol naming one IP protocol (igmp 2, sctp 132), else 0
   std::optional<FastPattern> fast_pattern;
   uint8_t severity = 3;
   std::string_view category;
@@ -169,6 +173,8 @@ class DetectEngine {
   const std::vector<std::string>& flowint_names() const { return flowint_names_; }
   // Transform chains; CompiledList::chain and BufferDb::chain k name chains()[k - 1].
   const std::vector<TransformChain>& chains() const { return chains_; }
+  // The `dataset` sets of this engine's rules (shared by all workers; each locks itself).
+  const DatasetStore& datasets() const { return datasets_; }
   // Flowbit id by name (tests, debugging); -1 when unknown.
   int64_t FlowbitId(std::string_view name) const;
 
@@ -198,6 +204,7 @@ class DetectEngine {
   std::vector<std::unique_ptr<PcreProgram>> pcres_;
   std::vector<std::string> flowbit_names_, xbit_names_, flowint_names_;
   std::vector<TransformChain> chains_;
+  DatasetStore datasets_;
   std::vector<RuleGroup> groups_;
   std::array<std::array<GroupSet, 2>, kTransports> sets_;
   HsScratch scratch_;

@@ -1,5 +1,7 @@
 #include "sensor/detect/detect_thread.h"
 
+#include "sensor/detect/header_buffer.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -13,7 +15,7 @@ bool SameAddress(const IpAddress& a, const IpAddress& b) {
 }
 
 bool HeaderMatches(const rules::RuleHeader& h, const Packet& p) {
-  const bool ports = p.ip_proto == 6 || p.ip_proto == 17;  // ports only exist for TCP/UDP
+  const bool ports = p.ip_proto == 6 || p.ip_proto == 17 || p.ip_proto == 132;  // TCP/UDP/SCTP
   auto fwd = [&](const IpAddress& s, uint16_t sp, const IpAddress& d, uint16_t dp) {
     if (h.src && !h.src->Match(s)) return false;
     if (h.dst && !h.dst->Match(d)) return false;
@@ -50,6 +52,10 @@ bool HeaderChecks(const rules::HeaderOptions& h, const Packet& p) {
     if (h.flags && !h.flags->Matches(p.tcp.flags)) return false;
   }
   if (h.sameip && !SameAddress(p.src, p.dst)) return false;
+  for (const rules::IpOptsOption& o : h.ipopts) {
+    if (p.ip_version != 4) return false;
+    if (o.any ? p.ipv4_opts == 0 : !p.has_ipv4_option(o.type)) return false;
+  }
   return true;
 }
 
@@ -125,7 +131,21 @@ const std::span<const uint8_t>* DetectThread::View(BufferId buffer, uint32_t cha
     base64_view_ = std::span<const uint8_t>(scratch_.base64.data(), scratch_.base64_len);
     return scratch_.base64_len ? &base64_view_ : nullptr;
   }
-  const auto* raw = in.buffers->Get(buffer);
+  const std::span<const uint8_t>* raw = nullptr;
+  if (buffer == BufferId::kIpSrc || buffer == BufferId::kIpDst) {
+    // ip.src / ip.dst: the address bytes (4 or 16) of the packet being inspected.
+    const bool src = buffer == BufferId::kIpSrc;
+    const IpAddress& a = src ? in.packet->src : in.packet->dst;
+    if (a.family != 4 && a.family != 6) return nullptr;
+    ip_view_[src ? 0 : 1] = std::span<const uint8_t>(a.bytes.data(), a.family == 4 ? 4 : 16);
+    raw = &ip_view_[src ? 0 : 1];
+  } else {
+    raw = in.buffers->Get(buffer);
+  }
+  if (raw == nullptr && in.kind == InspectKind::kPacket && IsPacketHeaderBuffer(buffer) &&
+      PacketHeaderBuffer(buffer, *in.packet, &header_view_)) {
+    raw = &header_view_;  // ipv4.hdr, tcp.hdr...: from the packet itself
+  }
   if (chain == 0 || raw == nullptr) return raw;
   const size_t k = chain - 1;
   if (xf_stamp_[k] != generation_) {
@@ -135,6 +155,15 @@ const std::span<const uint8_t>* DetectThread::View(BufferId buffer, uint32_t cha
     Count(DetectCounters::kTransforms);
   }
   return &xf_view_[k];
+}
+
+std::span<const uint8_t> DetectThread::ItemView(std::span<const uint8_t> item, uint32_t chain) {
+  if (chain == 0) return item;
+  const size_t k = chain - 1;
+  engine_.chains()[k].Apply(item, xf_, &xf_out_[k]);
+  xf_stamp_[k] = 0;  // the cached whole-buffer view is gone
+  Count(DetectCounters::kTransforms);
+  return std::span<const uint8_t>(xf_out_[k].data(), xf_out_[k].size());
 }
 
 bool DetectThread::FlowintChecks(const EngineRule& er, const InspectInput& in) const {
@@ -217,6 +246,9 @@ bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
   // Cheap packet-field checks before the address and port sets.
   if (r.dsize && !r.dsize->Matches(p.payload_len)) return false;
   if (!HeaderChecks(r.header_checks, p)) return false;
+  if (er.ip_proto != 0 && p.ip_proto != er.ip_proto) return false;
+  for (DecodeEvent e : er.decode_events)
+    if (!p.has_event(e)) return false;
   if (!HeaderMatches(r.header, p)) return false;
   if (r.flow) {
     const rules::FlowOption& f = *r.flow;
@@ -241,17 +273,39 @@ bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
     if (in.app_proto.empty()) return false;
     if (AppLayerProtocolMatches(ap.protocol, in.app_proto) == ap.negated) return false;
   }
+  if (r.app.dns_opcode &&
+      (in.dns_opcode < 0 || !r.app.dns_opcode->Matches(static_cast<uint64_t>(in.dns_opcode)))) {
+    return false;
+  }
+  for (const std::string& ev : r.app.app_layer_events) {
+    if (std::find(in.app_events.begin(), in.app_events.end(), std::string_view(ev)) ==
+        in.app_events.end()) {
+      return false;
+    }
+  }
   for (const rules::StreamSizeOption& ss : r.app.stream_sizes)
     if (!StreamSizeMatches(ss, in)) return false;
+  if (!r.app.mqtt.empty() && (in.mqtt == nullptr || !r.app.mqtt.Matches(*in.mqtt))) return false;
   scratch_.vars.fill(0);
   scratch_.base64_len = 0;
+  scratch_.datasets.Clear();
   for (const CompiledList& l : er.lists) {
     const auto* buf = View(l.buffer, l.chain, in);
     if (!buf) return false;
     scratch_.min_end = (in.kind == InspectKind::kStream && l.buffer == BufferId::kPacket && l.chain == 0)
                            ? static_cast<int64_t>(in.stream_new_offset)
                            : 0;
-    bool ok = MatchList(l, *buf, scratch_);
+    bool ok = false;
+    const auto items = in.buffers->Items(l.buffer);
+    if (items.empty()) {
+      ok = MatchList(l, *buf, scratch_);
+    } else {
+      for (size_t k = 0; k < items.size() && !ok; ++k) ok = MatchList(l, ItemView(items[k], l.chain), scratch_);
+    }
+    if (scratch_.datasets.full) {
+      Count(DetectCounters::kDatasetFull, scratch_.datasets.full);
+      scratch_.datasets.full = 0;
+    }
     if (scratch_.pcre_limit_hits) {
       Count(DetectCounters::kPcreMatchLimit, scratch_.pcre_limit_hits);
       scratch_.pcre_limit_hits = 0;
@@ -349,6 +403,22 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
         from = in.stream_new_offset > overlap ? in.stream_new_offset - overlap : 0;
       }
       if (from >= to) return;
+      const auto items = in.buffers->Items(db.buffer);
+      if (!items.empty()) {  // a multi-buffer: every item (never the stream)
+        auto on_item = [&](unsigned id, unsigned long long) {
+          for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
+            candidates_.push_back(db.rule_ids[k]);
+            ++profile_[db.rule_ids[k]].prefilter_hits;
+            ++hits;
+          }
+        };
+        for (const auto& item : items) {
+          std::span<const uint8_t> v = ItemView(item, db.chain);
+          if (db.scan_limit != 0) v = v.first(std::min<size_t>(v.size(), db.scan_limit));
+          if (!v.empty() && !db.db.Scan(v, hs_, on_item)) Count(DetectCounters::kScanErrors);
+        }
+        return;
+      }
       const std::span<const uint8_t> data = buf->subspan(from, to - from);
       std::vector<uint32_t>& into = carried ? carry_hits_ : candidates_;
       const bool packet_hits = carried && db.scan_limit == 0;  // window offsets are not packet ones
@@ -457,6 +527,7 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
     a.rule_index = ri;
     a.buffer = er.fast_pattern ? er.fast_pattern->buffer : BufferId::kPacket;
     a.stream = in.kind == InspectKind::kStream;
+    out->AddContexts(&a, scratch_.datasets.view());
     alerts.push_back(a);
     Count(DetectCounters::kAlerts);
   }

@@ -58,6 +58,8 @@ class DetectThread {
   // The bytes of `buffer` after transform chain `chain` (0: none) for this inspection; null
   // when the buffer is absent. kBase64Data is the current rule's base64_decode output.
   const std::span<const uint8_t>* View(BufferId buffer, uint32_t chain, const InspectInput& in);
+  // One item of a multi-buffer through transform `chain` (0: none); not cached.
+  std::span<const uint8_t> ItemView(std::span<const uint8_t> item, uint32_t chain);
   bool FlowintChecks(const EngineRule& er, const InspectInput& in) const;
   void ApplyActions(const EngineRule& er, const InspectInput& in);
 
@@ -76,6 +78,8 @@ class DetectThread {
   std::vector<uint64_t> xf_stamp_;
   uint64_t generation_ = 0;
   std::span<const uint8_t> base64_view_;
+  std::span<const uint8_t> header_view_;  // ipv4.hdr, tcp.hdr... of the inspected packet
+  std::span<const uint8_t> ip_view_[2];  // ip.src / ip.dst of the current packet
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> carry_hits_;  // this stream inspection's carried-database hits
   // The last stream inspection's hits in unbounded untransformed pkt_data databases, for the

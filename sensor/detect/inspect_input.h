@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "rules/signature/mqtt_option.h"
 #include "rules/signature/sticky_buffer.h"
 #include "sensor/decode/packet.h"
 #include "sensor/detect/rate_state.h"
@@ -52,20 +53,37 @@ class BufferSet {
   void Set(BufferId id, std::string_view s) {
     Set(id, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
   }
+  // A multi-buffer (Suricata's multi-instance buffers: tls.subjectaltname, tls.alpn...): one
+  // value per item; a rule's keyword list on it matches when it matches one item. Get() gives
+  // the first item. `items` must stay valid for the call; empty: the buffer is absent.
+  void SetMulti(BufferId id, std::span<const std::span<const uint8_t>> items) {
+    if (items.empty()) return;
+    Set(id, items[0]);
+    multi_[static_cast<size_t>(id)] = items;
+  }
   const std::span<const uint8_t>* Get(BufferId id) const {
     size_t i = static_cast<size_t>(id);
     return present_[i] ? &spans_[i] : nullptr;
   }
+  // The items of a multi-buffer with more than one item; empty otherwise (use Get()).
+  std::span<const std::span<const uint8_t>> Items(BufferId id) const {
+    size_t i = static_cast<size_t>(id);
+    return present_[i] && multi_[i].size() > 1 ? multi_[i] : std::span<const std::span<const uint8_t>>();
+  }
   bool Has(BufferId id) const { return present_[static_cast<size_t>(id)]; }
   std::span<const BufferId> ids() const { return {ids_.data(), count_}; }
   void Clear() {
-    for (size_t k = 0; k < count_; ++k) present_[static_cast<size_t>(ids_[k])] = false;
+    for (size_t k = 0; k < count_; ++k) {
+      present_[static_cast<size_t>(ids_[k])] = false;
+      multi_[static_cast<size_t>(ids_[k])] = {};
+    }
     count_ = 0;
   }
 
  private:
   std::array<std::span<const uint8_t>, kSize> spans_{};
   std::array<bool, kSize> present_{};
+  std::array<std::span<const std::span<const uint8_t>>, kSize> multi_{};
   std::array<BufferId, kSize> ids_{};
   size_t count_ = 0;
 };
@@ -127,6 +145,15 @@ struct InspectInput {
   bool established = false;          // TCP handshake completed / UDP seen both ways
   bool tcp_stream_inspected = false; // the pipeline inspects this TCP flow's stream (kStream calls)
   std::string_view app_proto;        // detected app-layer protocol ("http", "tls", "dns"...), or ""
+  // App-layer events (Suricata's app-layer-event names, "dns.z_flag_set") raised on the
+  // transaction being inspected, plus the parser's events raised by this packet's data. Points
+  // into the caller's memory; empty when none.
+  std::span<const std::string_view> app_events;
+  // The DNS message being inspected: its header opcode (dns.opcode); -1 when none.
+  int16_t dns_opcode = -1;
+  // The MQTT transaction being inspected (mqtt.type, mqtt.flags, ... rules); null otherwise,
+  // and then those rules do not match.
+  const rules::MqttTxFacts* mqtt = nullptr;
   // kStream: bytes at the start of pkt_data already inspected in the previous chunk
   // (StreamView::new_offset). A stream match must end past them, so it is reported once.
   uint32_t stream_new_offset = 0;

@@ -237,6 +237,10 @@ bool Step(Ctx& c, size_t i, int64_t prev_end) {
   if (const auto* m = std::get_if<rules::BsizeMatch>(&pm))
     return m->size.Matches(c.buf.size()) && Next(c, i, prev_end);
   if (const auto* m = std::get_if<rules::Base64DecodeMatch>(&pm)) return DoBase64Decode(c, i, prev_end, *m);
+  if (const auto* m = std::get_if<rules::DatasetMatch>(&pm)) {
+    Dataset* set = i < c.list.sets.size() ? c.list.sets[i] : nullptr;
+    return MatchDataset(*m, set, c.buf, &c.s.datasets) && Next(c, i, prev_end);
+  }
   return false;
 }
 

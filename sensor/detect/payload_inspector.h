@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "rules/signature/rule.h"
+#include "sensor/detect/dataset_match.h"
 #include "sensor/detect/pcre_program.h"
 
 namespace vigil::sensor {
@@ -43,6 +44,7 @@ struct CompiledList {
   // -1 when a number. Slots index InspectScratch::vars.
   struct VarSlots { int8_t a = -1, b = -1, c = -1, d = -1, nbytes = -1, store = -1; };
   std::vector<VarSlots> vars;
+  std::vector<Dataset*> sets;  // per match index: the set of a `dataset` keyword, else null
 };
 
 // Per-thread scratch for one rule evaluation.
@@ -62,6 +64,8 @@ struct InspectScratch {
   bool recursion_hit = false;
   uint64_t pcre_limit_hits = 0;
   uint64_t recursion_limit_hits = 0;
+  // `dataset` matches with a JSON context in this rule evaluation (cleared per rule).
+  DatasetHits datasets;
 };
 
 // True when every keyword of `list` matches `buf`. byte_extract variables persist in

@@ -39,6 +39,9 @@ enum class FlowEndReason : uint8_t {
   kEmergencyEviction,   // the pool was full: the least recently seen flow made room
 };
 
+// What the sensor decided for the whole flow (Suricata's flow.action): pass, or drop (IPS).
+enum class FlowAction : uint8_t { kNone, kPass, kDrop };
+
 std::string_view FlowStateName(FlowState s);        // "new", "established", "closed"
 std::string_view FlowEndReasonName(FlowEndReason r);  // "timeout", "tcp_closed", "forced", ...
 FlowProto FlowProtoOf(uint8_t ip_proto);
@@ -63,6 +66,12 @@ struct Flow {
   FlowProto proto_class = FlowProto::kOther;
   bool client_is_a = true;  // the client is key endpoint a
   bool alerted = false;     // detection raised an alert on this flow
+  // Set by an exception policy (sensor/pipeline/exception_policy.h) or a pass/drop decision:
+  bool no_detect = false;   // rules no longer inspect this flow (it is still parsed and logged)
+  bool no_process = false;  // nothing more is done with it but counting (bypass, drop-flow)
+  FlowAction action = FlowAction::kNone;  // EVE flow.action
+  bool bypassed = false;    // EVE flow.state "bypassed"
+  uint8_t exception_targets = 0;  // bit per ExceptionTarget that applied a policy to the flow
 
   // Table bookkeeping (intrusive links by index, and when the flow was last queued on its
   // timeout list, which the table refreshes lazily rather than on every packet).

@@ -92,28 +92,68 @@ void AddDnsBuffers(const DnsMessage& m, size_t q, BufferSet& out) {
 }
 
 uint8_t TlsStageOf(const TlsSession& s) {
+  if (s.client_certificate_seen) return 4;
   if (s.certificate_seen) return 3;
   if (s.server_hello_seen) return 2;
   if (s.client_hello_seen) return 1;
   return 0;
 }
 
-void AddTlsBuffers(const TlsSession& s, BufferSet& out) {
+namespace {
+
+std::span<const uint8_t> Bytes(std::string_view v) {
+  return {reinterpret_cast<const uint8_t*>(v.data()), v.size()};
+}
+
+void SetStrings(BufferSet& out, BufferId id, const std::vector<std::string>& values,
+                std::vector<std::span<const uint8_t>>& views) {
+  views.clear();
+  for (const std::string& v : values) views.push_back(Bytes(v));
+  out.SetMulti(id, views);
+}
+
+void SetRandom(BufferSet& out, const std::array<uint8_t, 32>& r) {
+  const std::span<const uint8_t> all(r.data(), r.size());
+  out.Set(BufferId::kTlsRandom, all);
+  out.Set(BufferId::kTlsRandomTime, all.first(4));
+  out.Set(BufferId::kTlsRandomBytes, all.subspan(4));
+}
+
+void SetCertificate(BufferSet& out, const CertificateFields& c) {
+  SetIfPresent(out, BufferId::kTlsCertSubject, c.subject);
+  SetIfPresent(out, BufferId::kTlsCertIssuer, c.issuer);
+  SetIfPresent(out, BufferId::kTlsCertSerial, c.serial);
+  SetIfPresent(out, BufferId::kTlsCertFingerprint, c.fingerprint);
+}
+
+}  // namespace
+
+void AddTlsBuffers(const TlsSession& s, bool to_server, TlsItems& items, BufferSet& out) {
   if (s.client_hello_seen) {
     SetIfPresent(out, BufferId::kTlsSni, s.client_hello.sni);
     SetIfPresent(out, BufferId::kJa3Hash, s.ja3_hash);
     SetIfPresent(out, BufferId::kJa3String, s.ja3_string);
     SetIfPresent(out, BufferId::kJa4Hash, s.ja4);
+    if (to_server) {
+      SetRandom(out, s.client_hello.random);
+      SetStrings(out, BufferId::kTlsAlpn, s.client_hello.alpn, items.alpn);
+    }
   }
   if (s.server_hello_seen) {
     SetIfPresent(out, BufferId::kJa3sHash, s.ja3s_hash);
     SetIfPresent(out, BufferId::kJa3sString, s.ja3s_string);
+    if (!to_server) {
+      SetRandom(out, s.server_hello.random);
+      items.alpn.clear();
+      if (!s.server_hello.alpn.empty()) items.alpn.push_back(Bytes(s.server_hello.alpn));
+      out.SetMulti(BufferId::kTlsAlpn, items.alpn);
+    }
   }
-  if (s.certificate_seen) {
-    SetIfPresent(out, BufferId::kTlsCertSubject, s.cert.subject);
-    SetIfPresent(out, BufferId::kTlsCertIssuer, s.cert.issuer);
-    SetIfPresent(out, BufferId::kTlsCertSerial, s.cert.serial);
-    SetIfPresent(out, BufferId::kTlsCertFingerprint, s.cert.fingerprint);
+  if (to_server && s.client_certificate_seen) {
+    SetCertificate(out, s.client_cert);
+  } else if (s.certificate_seen) {
+    SetCertificate(out, s.cert);
+    SetStrings(out, BufferId::kTlsSubjectAltName, s.cert.subject_alt_names, items.san);
   }
 }
 

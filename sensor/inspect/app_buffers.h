@@ -14,6 +14,8 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "sensor/app/dns/dns_message.h"
 #include "sensor/app/http/http_transaction.h"
@@ -45,8 +47,17 @@ void AddHttpBuffers(const HttpTransaction& tx, uint8_t stage, bool to_server,
 // inspects requests).
 void AddDnsBuffers(const DnsMessage& m, size_t q, BufferSet& out);
 
-// TLS stages: 1 ClientHello, 2 ServerHello, 3 certificate.
+// TLS stages: 1 ClientHello, 2 ServerHello, 3 server certificate, 4 client certificate.
 uint8_t TlsStageOf(const TlsSession& s);
-void AddTlsBuffers(const TlsSession& s, BufferSet& out);
+// Item views of the TLS multi-buffers (tls.alpn, tls.subjectaltname); reused between calls.
+struct TlsItems {
+  std::vector<std::span<const uint8_t>> alpn;
+  std::vector<std::span<const uint8_t>> san;
+};
+// Direction-dependent buffers follow Suricata: tls.random* and tls.alpn are the client's for a
+// to_server inspection and the server's for a to_client one; the certificate buffers are the
+// client certificate's for a to_server inspection when the client sent one (mutual TLS), else
+// the server certificate's.
+void AddTlsBuffers(const TlsSession& s, bool to_server, TlsItems& items, BufferSet& out);
 
 }  // namespace vigil::sensor

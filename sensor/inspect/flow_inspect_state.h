@@ -15,6 +15,7 @@
 #include "sensor/app/app_proto.h"
 #include "sensor/app/dns/dns_parser.h"
 #include "sensor/app/http/http_parser.h"
+#include "sensor/app/mqtt/mqtt_parser.h"
 #include "sensor/app/proto_detect.h"
 #include "sensor/app/tls/tls_parser.h"
 #include "sensor/detect/inspect_input.h"
@@ -28,10 +29,12 @@ struct FlowInspectState {
                                           // when the flow ends
   std::unique_ptr<TlsParser> tls;
   std::unique_ptr<DnsParser> dns;
+  std::unique_ptr<MqttParser> mqtt;
   AppParser* parser = nullptr;            // the active one, or null
   AppProto proto = AppProto::kUnknown;
   bool active = false;                    // a flow uses the slot now
   bool established = false;               // TCP handshake done / UDP answered (sticky)
+  bool established_now = false;           // TCP: became established during this packet
   bool alerted = false;
   uint8_t ended = 0;                      // stream ends seen: bit 0 to_server, bit 1 to_client
   FlowDetectState detect;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "sensor/detect/header_buffer.h"
+
 namespace vigil::sensor {
 
 namespace {
@@ -45,14 +47,21 @@ std::vector<uint8_t> TxScope(const DetectEngine& engine) {
   std::vector<uint8_t> out(engine.rules().size(), 0);
   for (size_t i = 0; i < engine.rules().size(); ++i) {
     const EngineRule& er = engine.rules()[i];
-    bool app_buffer = false;
+    bool app_buffer = false, packet_buffer = false;
     for (const CompiledList& l : er.lists) {
+      // ip.src / ip.dst and the header buffers (ipv4.hdr, tcp.hdr...) are packet buffers
+      // (Suricata inspects them per packet).
+      if (l.buffer == rules::BufferId::kIpSrc || l.buffer == rules::BufferId::kIpDst ||
+          IsPacketHeaderBuffer(l.buffer)) {
+        packet_buffer = true;
+        continue;
+      }
       // base64_data inspects what base64_decode decoded from another list: that list decides.
       if (l.buffer != rules::BufferId::kPacket && l.buffer != rules::BufferId::kBase64Data) {
         app_buffer = true;
       }
     }
-    out[i] = app_buffer || (!er.app_proto.empty() && !er.has_pkt_data) ? 1 : 0;
+    out[i] = app_buffer || (!er.app_proto.empty() && !er.has_pkt_data && !packet_buffer) ? 1 : 0;
   }
   return out;
 }
@@ -73,10 +82,8 @@ uint8_t BufferSide(rules::BufferId b) {
       return 1;
     case BufferId::kHttpStatMsg: case BufferId::kHttpStatCode: case BufferId::kHttpResponseLine:
     case BufferId::kHttpResponseBody: case BufferId::kHttpServer: case BufferId::kHttpLocation:
-    case BufferId::kHttpResponseHeader: case BufferId::kTlsCertSubject:
-    case BufferId::kTlsCertIssuer: case BufferId::kTlsCertSerial:
-    case BufferId::kTlsCertFingerprint: case BufferId::kTlsCerts: case BufferId::kJa3sHash:
-    case BufferId::kJa3sString:
+    case BufferId::kHttpResponseHeader: case BufferId::kTlsCerts: case BufferId::kJa3sHash:
+    case BufferId::kJa3sString: case BufferId::kTlsSubjectAltName:
       return 2;
     default:
       return 3;
@@ -118,10 +125,15 @@ Result<std::shared_ptr<const InspectContext>> LoadInspectContext(const SensorCon
   const DetectionSettings& d = config.detection;
   ctx->app.detect.http = d.app_http;
   ctx->app.detect.tls = d.app_tls;
+  ctx->app.detect.mqtt = d.app_mqtt;
   ctx->app.detect.dns = d.app_dns;
+  ctx->app.http.request_body_limit = d.http_request_body_limit;
+  ctx->app.http.response_body_limit = d.http_response_body_limit;
+  ctx->app.http.decompress_max_layers = d.http_decompress_layer_limit;
   VIGIL_CHECK_OK(ctx->app.Validate());
   ctx->types = config.eve_types;
   ctx->anomaly_events = config.eve_anomaly;
+  ctx->ips = config.ips;
   ctx->flow_capacity = config.flow.Capacity();
   const DetectConfig dcfg = MakeDetectConfig(config);
   VIGIL_CHECK_OK(dcfg.Validate());

@@ -45,6 +45,8 @@ struct InspectContext {
   AppLayerConfig app;
   EveTypes types;
   bool anomaly_events = true;
+  // simulate-ips: drop/reject matches block (alert.action "blocked") and drop their flow.
+  bool ips = false;
   // Rules: null when no rule file was given (app-layer parsing and events still run).
   std::unique_ptr<rules::ClassificationConfig> classes;  // null: the engine's default set
   std::unique_ptr<rules::ThresholdConfig> thresholds;

@@ -5,6 +5,11 @@
 
 namespace vigil::sensor {
 
+bool BlocksInIps(rules::Action a) {
+  return a == rules::Action::kDrop || a == rules::Action::kReject || a == rules::Action::kRejectSrc ||
+         a == rules::Action::kRejectDst || a == rules::Action::kRejectBoth;
+}
+
 void InspectEvents::Envelope(const Packet& p, const Flow* flow, EventEnvelope& env) const {
   FillPacketEnvelope(p, flow, env);
   if (p.pcap_cnt == 0) {  // a flow-end pseudo packet has no frame number
@@ -19,6 +24,7 @@ void InspectEvents::Alert(const struct Alert& a, const Packet& p, const Flow* fl
   if (!ctx_.types.alert) return;
   AlertInfo info;
   info.action = a.action_name.empty() ? std::string_view("allowed") : a.action_name;
+  if (ctx_.ips && BlocksInIps(a.action)) info.action = "blocked";
   info.gid = a.gid;
   info.signature_id = a.sid;
   info.rev = a.rev;
@@ -26,6 +32,9 @@ void InspectEvents::Alert(const struct Alert& a, const Packet& p, const Flow* fl
   info.category = a.category;
   info.severity = a.severity;
   info.metadata = ctx_.metadata.For(a.rule_index);
+  context_json_.Clear();
+  WriteDatasetContext(a.contexts(), context_json_);
+  info.context = context_json_.view();
   Event ev;
   ev.type = EventType::kAlert;
   ev.alert = &info;
@@ -51,6 +60,8 @@ void InspectEvents::Alert(const struct Alert& a, const Packet& p, const Flow* fl
   } else if (app.tls != nullptr) {
     FillTlsInfo(*app.tls, tls);
     ev.tls = &tls;
+  } else if (app.mqtt != nullptr) {
+    ev.app_json = MqttJson(*app.mqtt);
   }
   FlowInfo fi;
   if (flow != nullptr) {
@@ -120,6 +131,9 @@ void InspectEvents::Anomaly(const AppAnomaly& a, AppProto proto, const Flow& flo
   AnomalyInfo info;
   info.type = "applayer";
   info.event = a.name;
+  // Suricata's MQTT parser names its events without the protocol ("invalid_qos_level"); the
+  // app-layer-event keyword spells them "mqtt.invalid_qos_level".
+  if (proto == AppProto::kMqtt && info.event.starts_with("mqtt.")) info.event.remove_prefix(5);
   info.layer = "proto_parser";
   Event ev;
   ev.type = EventType::kAnomaly;

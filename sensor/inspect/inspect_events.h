@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "core/event.h"
+#include "core/json_writer.h"
 #include "sensor/app/app_anomaly.h"
 #include "sensor/app/app_proto.h"
 #include "sensor/app/dns/dns_message.h"
 #include "sensor/app/http/http_transaction.h"
+#include "sensor/app/mqtt/mqtt_parser.h"
 #include "sensor/app/tls/tls_parser.h"
 #include "sensor/decode/packet.h"
 #include "sensor/detect/alert.h"
@@ -26,6 +28,9 @@
 
 namespace vigil::sensor {
 
+// Whether a match of this action blocks in IPS mode (drop and the reject variants).
+bool BlocksInIps(rules::Action a);
+
 // The app-layer object an inspection covered (none, or one transaction / message / session).
 struct AppRef {
   AppProto proto = AppProto::kUnknown;  // the flow's protocol (for app_proto)
@@ -33,6 +38,7 @@ struct AppRef {
   const DnsMessage* dns = nullptr;
   size_t dns_question = 0;
   const TlsSession* tls = nullptr;
+  const MqttTransaction* mqtt = nullptr;
   std::optional<uint64_t> tx_id;
 };
 
@@ -45,16 +51,22 @@ class InspectEvents {
   void Http(const HttpTransaction& tx, const Flow& flow, const Packet& p);
   void Dns(const DnsMessage& m, const Flow& flow, const Packet& p);
   void Tls(const TlsSession& s, const Flow& flow, const Packet& p);
+  void Mqtt(const MqttTransaction& tx, const Flow& flow, const Packet& p);
   void Anomaly(const AppAnomaly& a, AppProto proto, const Flow& flow, const Packet& p);
 
   uint64_t alerts() const { return alerts_; }
 
  private:
   void Envelope(const Packet& p, const Flow* flow, EventEnvelope& env) const;
+  // The transaction's "mqtt" object, serialised into mqtt_json_ (mqtt_events.cc).
+  const AppJsonInfo* MqttJson(const MqttTransaction& tx);
 
   const InspectContext& ctx_;
   EventWriter& out_;
   std::vector<DnsAnswer> dns_scratch_;
+  JsonWriter mqtt_json_;
+  AppJsonInfo mqtt_info_;
+  JsonWriter context_json_;  // alert.context (datajson), reused
   uint64_t alerts_ = 0;
 };
 

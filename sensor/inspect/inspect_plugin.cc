@@ -27,6 +27,19 @@ uint64_t TxKey(AppProto p, uint64_t id) {
   return (static_cast<uint64_t>(p) << 56) | (id & ((uint64_t{1} << 56) - 1));
 }
 
+// A rule that only looks at the IP header's addresses, or names an app-layer protocol.
+bool IpOnlyLike(const rules::Rule* r) {
+  if (r == nullptr) return false;
+  const std::string& proto = r->header.protocol;
+  const bool transport = proto == "ip" || proto == "tcp" || proto == "udp" || proto == "icmp" ||
+                         proto == "icmpv4" || proto == "icmpv6" || proto == "tcp-pkt" ||
+                         proto == "tcp-stream" || proto == "sctp" || proto == "pkthdr";
+  if (!transport) return true;  // an app-layer protocol rule
+  const auto any = [](const auto& ports) { return ports == nullptr || ports->is_any(); };
+  return r->buffers.empty() && !r->flow && !r->dsize && r->flowbits.empty() && r->xbits.empty() &&
+         r->flowints.empty() && any(r->header.src_ports) && any(r->header.dst_ports);
+}
+
 void ForgetTx(FlowInspectState& s, uint64_t key) {
   std::erase_if(s.tx_alerted, [key](const auto& e) { return e.first == key; });
 }
@@ -95,7 +108,13 @@ FlowInspectState& InspectPlugin::State(const Flow& f) {
     s.window[0] = StreamWindow(ctx_->stream_window_bytes, ctx_->stream_depth_bytes);
     s.window[1] = StreamWindow(ctx_->stream_window_bytes, ctx_->stream_depth_bytes);
   }
-  if (f.state == FlowState::kEstablished) s.established = true;
+  if (f.state == FlowState::kEstablished && !s.established) {
+    s.established = true;
+    // TCP: the packet that completed the handshake is not yet "established" for rules (Suricata
+    // sets the flag from the flow state before the stream engine saw the packet) unless it
+    // carries data (OnPacket clears it for that one packet).
+    s.established_now = f.key.proto == 6;
+  }
   return s;
 }
 
@@ -131,6 +150,7 @@ AppParser* InspectPlugin::StartParser(FlowInspectState& s, AppProto p) {
     case AppProto::kHttp: s.parser = TakeParser(s.http, http_pool_, app_.http); break;
     case AppProto::kTls: s.parser = TakeParser(s.tls, tls_pool_, app_.tls); break;
     case AppProto::kDns: s.parser = TakeParser(s.dns, dns_pool_, app_.dns); break;
+    case AppProto::kMqtt: s.parser = TakeParser(s.mqtt, mqtt_pool_, app_.mqtt); break;
     default: s.parser = nullptr; break;
   }
   return s.parser;
@@ -179,7 +199,10 @@ InspectInput InspectPlugin::BaseInput(const Packet& p, FlowInspectState* s, bool
 void InspectPlugin::Run(InspectInput& in, const Flow* flow, FlowInspectState* s,
                         const AppRef& app, uint64_t tx_key, bool extra) {
   if (!detect_) return;
-  const bool has_item = app.http != nullptr || app.dns != nullptr || app.tls != nullptr;
+  // Passed or dropped by an exception policy: parsed and logged, never inspected by rules.
+  if (packet_no_detect_ || (flow != nullptr && flow->no_detect)) return;
+  const bool has_item =
+      app.http != nullptr || app.dns != nullptr || app.tls != nullptr || app.mqtt != nullptr;
   if (in.kind == InspectKind::kStream) {
     ++stats_.stream_inspections;
   } else if (has_item) {
@@ -214,6 +237,12 @@ void InspectPlugin::Run(InspectInput& in, const Flow* flow, FlowInspectState* s,
       packet_alerted_.push_back(a.rule_index);
     }
     events_->Alert(a, *in.packet, flow, in.to_server, tx_rule ? app : plain);
+    // IPS: a drop applies to the whole flow when it matched stream or app-layer data, or the
+    // rule looks only at addresses (Suricata's IP-only / app-layer signatures); else the packet.
+    if (ctx_->ips && BlocksInIps(a.action) &&
+        (in.kind == InspectKind::kStream || a.stream || tx_rule || has_item || IpOnlyLike(a.rule))) {
+      drop_flow_ = true;
+    }
     if (s != nullptr) s->alerted = true;
     ++stats_.alerts;
   }
@@ -307,6 +336,7 @@ void InspectPlugin::OnStreamEnd(const Flow& flow, StreamDirection dir, EndReason
 void InspectPlugin::OnPacket(const Packet& p, const PacketContext& ctx) {
   if (slot_ != nullptr && slot_->generation() != slot_gen_) [[unlikely]] AdoptLiveContext();
   packet_alerted_.clear();
+  packet_no_detect_ = ctx.no_detect;
   if (ctx.flow == nullptr) {
     if (detect_ && p.decoded) {
       buffers_.Clear();
@@ -314,12 +344,17 @@ void InspectPlugin::OnPacket(const Packet& p, const PacketContext& ctx) {
       InspectInput in = BaseInput(p, nullptr, true, false);
       Run(in, nullptr, nullptr, AppRef{}, 0, false);
     }
+    drop_flow_ = false;  // no flow to drop
     return;
   }
   Flow& f = *ctx.flow;
   if (f.index >= flows_.capacity()) return;
   FlowInspectState& s = State(f);
   if (p.is_udp() && f.pkts_toserver > 0 && f.pkts_toclient > 0) s.established = true;
+  // The handshake's last ACK without data: not established for its own inspection.
+  const bool handshake_ack = s.established_now && p.is_tcp() && p.payload_len == 0;
+  s.established_now = false;
+  if (handshake_ack) s.established = false;
   const bool tcp_stream = p.is_tcp() && !ctx.stream.has(stream_verdict::kNotTracked);
   if (p.is_udp() && p.payload_len > 0) {
     const Direction d = ctx.to_server ? Direction::kToServer : Direction::kToClient;
@@ -341,7 +376,14 @@ void InspectPlugin::OnPacket(const Packet& p, const PacketContext& ctx) {
     InspectInput in = BaseInput(p, &s, ctx.to_server, tcp_stream);
     Run(in, &f, &s, AppRef{.proto = s.proto}, 0, false);
   }
+  if (handshake_ack) s.established = true;
   if (s.alerted) f.alerted = true;
+  if (drop_flow_) {  // a drop/reject rule matched in IPS mode: nothing more of the flow passes
+    drop_flow_ = false;
+    f.action = FlowAction::kDrop;
+    f.no_detect = true;
+    f.no_process = true;
+  }
 }
 
 void InspectPlugin::AppLayer(FlowInspectState& s, const Flow& f, const Packet& p,
@@ -365,6 +407,11 @@ void InspectPlugin::AppLayer(FlowInspectState& s, const Flow& f, const Packet& p
             start();
             AddDnsBuffers(m, q, buffers_);
             InspectInput in = BaseInput(p, &s, to_server, tcp_stream);
+            app_events_.Clear();
+            app_events_.AddBits(m.events, kDnsEventDefs);
+            app_events_.AddFlowLevel(s.parser->anomalies());
+            in.app_events = app_events_.view();
+            in.dns_opcode = m.opcode();
             AppRef app{.proto = AppProto::kDns, .dns = &m, .dns_question = q, .tx_id = m.index};
             Run(in, &f, &s, app, TxKey(AppProto::kDns, m.index), *inspected);
             *inspected = true;
@@ -378,10 +425,15 @@ void InspectPlugin::AppLayer(FlowInspectState& s, const Flow& f, const Packet& p
     case AppProto::kTls: {
       const TlsSession& ts = s.tls->session();
       const uint8_t stage = TlsStageOf(ts);
-      if (stage > s.tls_stage && detect_) {
+      // A new handshake stage, or TLS events raised by this packet's records.
+      const bool events = !s.parser->anomalies().empty();
+      if ((stage > s.tls_stage || events) && detect_) {
         start();
-        AddTlsBuffers(ts, buffers_);
+        AddTlsBuffers(ts, to_server, tls_items_, buffers_);
         InspectInput in = BaseInput(p, &s, to_server, tcp_stream);
+        app_events_.Clear();
+        app_events_.AddFlowLevel(s.parser->anomalies());
+        in.app_events = app_events_.view();
         AppRef app{.proto = AppProto::kTls, .tls = &ts, .tx_id = 0};
         Run(in, &f, &s, app, TxKey(AppProto::kTls, 0), *inspected);
         *inspected = true;
@@ -394,6 +446,9 @@ void InspectPlugin::AppLayer(FlowInspectState& s, const Flow& f, const Packet& p
       }
       break;
     }
+    case AppProto::kMqtt:
+      MqttUpdates(s, f, p, to_server, tcp_stream, inspected);
+      break;
     default:
       break;
   }
@@ -414,6 +469,10 @@ void InspectPlugin::HttpUpdates(FlowInspectState& s, const Flow& f, const Packet
     if (!*inspected && p.payload_len > 0) buffers_.Set(BufferId::kPacket, p.payload_span());
     AddHttpBuffers(tx, stage, to_server, status_text_, buffers_);
     InspectInput in = BaseInput(p, &s, to_server, tcp_stream);
+    app_events_.Clear();
+    app_events_.AddBits(tx.events, kHttpEventDefs);
+    app_events_.AddFlowLevel(h.anomalies());
+    in.app_events = app_events_.view();
     AppRef app{.proto = AppProto::kHttp, .http = &tx, .tx_id = tx.id};
     Run(in, &f, &s, app, TxKey(AppProto::kHttp, tx.id), *inspected);
     *inspected = true;
@@ -452,6 +511,9 @@ void InspectPlugin::FinishApp(FlowInspectState& s, const Flow& flow, const Packe
       buffers_.Clear();
       AddHttpBuffers(tx, stage, to_server, status_text_, buffers_);
       InspectInput in = BaseInput(p, &s, to_server, tcp);
+      app_events_.Clear();
+      app_events_.AddBits(tx.events, kHttpEventDefs);
+      in.app_events = app_events_.view();
       AppRef app{.proto = AppProto::kHttp, .http = &tx, .tx_id = tx.id};
       Run(in, &flow, &s, app, TxKey(AppProto::kHttp, tx.id), true);
     }
@@ -471,7 +533,9 @@ void InspectPlugin::FinishApp(FlowInspectState& s, const Flow& flow, const Packe
   // holds none.
   ReturnParser(s.http, http_pool_);
   ReturnParser(s.tls, tls_pool_);
+  if (s.mqtt) MqttFlush(s, flow, PacketFor(flow, true, real));
   ReturnParser(s.dns, dns_pool_);
+  ReturnParser(s.mqtt, mqtt_pool_);
   s.parser = nullptr;
   s.http_stages.clear();
   s.tx_alerted.clear();
@@ -479,6 +543,10 @@ void InspectPlugin::FinishApp(FlowInspectState& s, const Flow& flow, const Packe
 
 void InspectPlugin::OnFlowEnd(Flow& flow, const FlowStreamStats& stream) {
   (void)stream;
+  if (drop_flow_) {  // dropped by a match on the flushed stream: the flow event says so
+    drop_flow_ = false;
+    flow.action = FlowAction::kDrop;
+  }
   if (flow.index >= flows_.capacity() || !flows_.IsConstructed(flow.index)) return;
   FlowInspectState& s = flows_[flow.index];
   if (!s.active) return;
@@ -489,7 +557,7 @@ void InspectPlugin::OnFlowEnd(Flow& flow, const FlowStreamStats& stream) {
   // Back to a fresh slot.
   s.detector->Reset();
   s.proto = AppProto::kUnknown;
-  s.active = s.established = s.alerted = false;
+  s.active = s.established = s.established_now = s.alerted = false;
   s.ended = 0;
   s.stream_bytes[0] = s.stream_bytes[1] = 0;
   s.detect.bits.clear();

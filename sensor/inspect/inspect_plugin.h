@@ -36,9 +36,11 @@
 #include "sensor/app/app_counters.h"
 #include "sensor/detect/detect_thread.h"
 #include "sensor/inspect/app_buffers.h"
+#include "sensor/inspect/app_event_list.h"
 #include "sensor/inspect/flow_inspect_state.h"
 #include "sensor/inspect/inspect_context.h"
 #include "sensor/inspect/inspect_events.h"
+#include "sensor/inspect/mqtt_buffers.h"
 #include "sensor/intel/intel_matcher.h"
 #include "sensor/pipeline/lazy_array.h"
 #include "sensor/pipeline/worker_plugin.h"
@@ -71,6 +73,8 @@ class InspectPlugin final : public WorkerPlugin {
 
   void OnStreamPacket(const Packet* packet) override {
     stream_packet_ = packet;
+    packet_no_detect_ = false;
+    drop_flow_ = false;
     packet_chunks_ = 0;
     packet_stream_scan_ = 0;
   }
@@ -114,6 +118,12 @@ class InspectPlugin final : public WorkerPlugin {
   void HttpUpdates(FlowInspectState& s, const Flow& f, const Packet& p, bool to_server,
                    bool tcp_stream, bool* packet_inspected);
   void Anomalies(FlowInspectState& s, const Flow& f, const Packet& p);
+  // MQTT (inspect_plugin_mqtt.cc): inspects every transaction the packet changed (once per
+  // subscribe/unsubscribe topic), then logs the complete ones; MqttFlush logs the rest at the
+  // end of the flow.
+  void MqttUpdates(FlowInspectState& s, const Flow& f, const Packet& p, bool to_server,
+                   bool tcp_stream, bool* inspected);
+  void MqttFlush(FlowInspectState& s, const Flow& f, const Packet& p);
   // The app layer's last work for a flow (both directions ended, or the flow ends): remaining
   // transaction stages inspected, everything logged, the parser returned to the pool.
   void FinishApp(FlowInspectState& s, const Flow& flow, const Packet* real);
@@ -133,6 +143,8 @@ class InspectPlugin final : public WorkerPlugin {
   std::vector<std::unique_ptr<HttpParser>> http_pool_;
   std::vector<std::unique_ptr<TlsParser>> tls_pool_;
   std::vector<std::unique_ptr<DnsParser>> dns_pool_;
+  std::vector<std::unique_ptr<MqttParser>> mqtt_pool_;
+  MqttFacts mqtt_facts_;
   const Packet* stream_packet_ = nullptr;
   // Stream chunks the current packet's processing delivered, and the detection stream scan id
   // of the only one when its bytes are exactly the packet's payload (else 0): the packet call
@@ -140,11 +152,15 @@ class InspectPlugin final : public WorkerPlugin {
   int packet_chunks_ = 0;
   uint64_t packet_stream_scan_ = 0;
   bool packet_stream_to_server_ = true;
+  bool packet_no_detect_ = false;      // PacketContext::no_detect of the current packet
+  bool drop_flow_ = false;             // IPS: a drop/reject rule matched the current packet
   Packet pseudo_;                      // flow-level packet (see PacketFor)
   BufferSet buffers_;
   AlertQueue alerts_;
   HttpStatusText status_text_;
+  TlsItems tls_items_;
   std::vector<uint32_t> packet_alerted_;  // rule indices alerted for the current packet
+  AppEventList app_events_;               // the current inspection's app-layer events
   InspectStats stats_;
 };
 

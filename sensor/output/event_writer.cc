@@ -45,6 +45,7 @@ void EventWriter::Write(const Event& event) {
     case EventType::kTls: Count(OutputCounter::kTls); break;
     case EventType::kAnomaly: Count(OutputCounter::kAnomaly); break;
     case EventType::kStats: Count(OutputCounter::kStats); break;
+    case EventType::kMqtt: break;  // counted in events_ only
   }
   if (batch_.size() >= config_.batch_bytes) (void)Flush();
 }

@@ -72,9 +72,11 @@ FlowInfo MakeFlowInfo(const Flow& f) {
   info.end = f.last_seen;
   // Suricata: whole seconds between the start and the last packet.
   info.age = f.last_seen.seconds() - f.start.seconds();
-  info.state = FlowStateName(f.state);
+  info.state = f.bypassed ? std::string_view("bypassed") : FlowStateName(f.state);
   info.reason = EveFlowEndReason(f.end_reason);
   info.alerted = f.alerted;
+  if (f.action == FlowAction::kPass) info.action = "pass";
+  if (f.action == FlowAction::kDrop) info.action = "drop";
   return info;
 }
 

@@ -23,6 +23,14 @@ IngestOutcome PacketIngest::Process(Packet& p, std::span<const uint8_t>* datagra
   }
   const DefragResult r = defrag_.Process(p);
   anomalies_.Defrag(p, r.events);
+  // Overlaps are also Suricata decoder events on the fragment (decode-event:ipv6.frag_overlap),
+  // counted as decoder.event.ipvN.frag_overlap too.
+  for (const bool v6 : {false, true}) {
+    if (((r.events >> DefragEventBit(DefragAnomaly::kOverlap, v6)) & 1u) == 0) continue;
+    const DecodeEvent e = v6 ? DecodeEvent::kIpv6FragOverlap : DecodeEvent::kIpv4FragOverlap;
+    block_->Add(ids_.decoder[e]);
+    p.add_event(e);
+  }
   if (r.action != DefragAction::kReassembled) return IngestOutcome::kConsumed;
   *datagram = r.datagram;
   return IngestOutcome::kReassembled;

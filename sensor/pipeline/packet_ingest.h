@@ -12,8 +12,10 @@
 //       worker.Handle(out); break;
 //   }
 //
-// A fragment's decode anomalies and the defragmenter's anomalies are reported here (the fragment
-// goes no further). A fragment with a bad checksum is counted and not reassembled.
+// A fragment's decode anomalies and the defragmenter's anomalies are reported here; the fragment
+// itself then goes to a worker only to be inspected without a flow (Worker::Handle), as Suricata
+// inspects fragments (decode-event, ip-only rules). A fragment with a bad checksum is counted and
+// not reassembled.
 #pragma once
 
 #include <span>

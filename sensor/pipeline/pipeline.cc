@@ -161,10 +161,12 @@ Status Pipeline::RunSingle() {
             worker.Handle(p);
             break;
           case IngestOutcome::kReassembled:
+            worker.Handle(p);  // the fragment first (inspected without a flow)
             ingest_->DecodeReassembled(p, datagram, reassembled);
             worker.Handle(reassembled);
             break;
           case IngestOutcome::kConsumed:
+            worker.Handle(p);  // a fragment: inspected without a flow
             break;
         }
         if (live() && ++since_check >= kClockCheckPackets) {

@@ -14,6 +14,7 @@ Result<PipelineCounters> RegisterPipelineCounters(CounterRegistry& registry) {
   VIGIL_TRY(c.flow, FlowTable::RegisterCounters(registry));
   VIGIL_TRY(c.stream, RegisterReassemblyCounters(registry));
   VIGIL_TRY(c.pipeline, registry.Register(kPipelineCounterDefs));
+  VIGIL_TRY(c.exception_policy, registry.Register(kExceptionPolicyCounterDefs));
   VIGIL_TRY(c.output, RegisterOutputCounters(registry));
   return c;
 }

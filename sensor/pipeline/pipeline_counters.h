@@ -57,6 +57,26 @@ inline constexpr CounterDef kPipelineCounterDefs[] = {
 };
 static_assert(std::size(kPipelineCounterDefs) == static_cast<size_t>(PipelineCounter::kCount));
 
+// Exception policies applied, Suricata's stats names: exception_policy.tcp.<target>.<policy>,
+// six policies (every one but ignore, in ExceptionPolicy order) per target the worker applies.
+inline constexpr CounterDef kExceptionPolicyCounterDefs[] = {
+    {"exception_policy.tcp.midstream.pass_packet", "midstream sessions: packets passed"},
+    {"exception_policy.tcp.midstream.pass_flow", "midstream sessions: flows passed (no detection)"},
+    {"exception_policy.tcp.midstream.bypass", "midstream sessions: flows bypassed"},
+    {"exception_policy.tcp.midstream.drop_packet", "midstream sessions: packets dropped"},
+    {"exception_policy.tcp.midstream.drop_flow", "midstream sessions: flows dropped"},
+    {"exception_policy.tcp.midstream.reject", "midstream sessions: packets rejected"},
+    {"exception_policy.tcp.ssn_memcap.pass_packet", "sessions over stream.memcap: packets passed"},
+    {"exception_policy.tcp.ssn_memcap.pass_flow", "sessions over stream.memcap: flows passed"},
+    {"exception_policy.tcp.ssn_memcap.bypass", "sessions over stream.memcap: flows bypassed"},
+    {"exception_policy.tcp.ssn_memcap.drop_packet", "sessions over stream.memcap: packets dropped"},
+    {"exception_policy.tcp.ssn_memcap.drop_flow", "sessions over stream.memcap: flows dropped"},
+    {"exception_policy.tcp.ssn_memcap.reject", "sessions over stream.memcap: packets rejected"},
+    {"exception_policy.skipped_packets",
+     "packets of bypassed or dropped flows: counted in their flow, not processed further"},
+};
+inline constexpr uint32_t kExceptionPoliciesPerTarget = 6;
+
 struct PipelineCounters {
   CounterGroup pipeline;
   CaptureCounters capture;  // block unset: the reading thread sets its own
@@ -65,6 +85,7 @@ struct PipelineCounters {
   CounterGroup flow;
   ReassemblyCounters stream;  // block unset
   OutputCounters output;
+  CounterGroup exception_policy;  // kExceptionPolicyCounterDefs
 
   void Add(CounterBlock* b, PipelineCounter c, uint64_t n = 1) const {
     b->Add(pipeline[static_cast<uint32_t>(c)], n);

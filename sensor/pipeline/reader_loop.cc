@@ -25,8 +25,12 @@ bool ReaderLoop::OnFrame(PacketSlot* slot, ReaderSummary& sum) {
   // datagram has its own (the pool hands out the most recent slot first).
   bool go_on = true;
   if (outcome == IngestOutcome::kReassembled) go_on = SendReassembled(p, datagram, sum);
-  reader_.Recycle(slot);
-  return go_on;
+  if (!go_on) {
+    reader_.Recycle(slot);
+    return false;
+  }
+  // The fragment itself goes on to be inspected without a flow (Worker::Handle).
+  return reader_.Dispatch(slot, sum);
 }
 
 bool ReaderLoop::SendReassembled(const Packet& fragment, std::span<const uint8_t> datagram,

@@ -126,6 +126,22 @@ ConfigSchema SensorConfigSchema() {
   s.Size("stream.reassembly.overlap-check", "64kb",
          "delivered bytes kept per direction to compare retransmissions against; 0 = off");
 
+  // ---- Exception policies (Suricata's keys; sensor/pipeline/exception_policy.h) ----
+  s.Bool("simulate-ips", false,
+         "run as an IPS (Suricata's --simulate-ips): drop actions block, exception policies "
+         "default to drop-flow");
+  const std::string kPolicyHelp =
+      " (auto, drop-flow, drop-packet, reject, bypass, pass-flow, pass-packet, ignore; "
+      "empty = the master switch / mode default)";
+  s.String("exception-policy", "", "master switch: the default of every exception policy" + kPolicyHelp);
+  s.String("stream.midstream-policy", "", "a TCP session seen without its handshake" + kPolicyHelp);
+  s.String("stream.memcap-policy", "", "a TCP session over stream.memcap" + kPolicyHelp);
+  s.String("stream.reassembly.memcap-policy", "",
+           "stream bytes over stream.reassembly.memcap" + kPolicyHelp);
+  s.String("flow.memcap-policy", "", "a packet with no flow left (flow.memcap)" + kPolicyHelp);
+  s.String("defrag.memcap-policy", "", "a fragment over defrag.memcap" + kPolicyHelp);
+  s.String("app-layer.error-policy", "", "an app-layer parser error" + kPolicyHelp);
+
   // ---- Output and stats ----
   s.Bool("outputs.eve.enabled", true, "write EVE JSON events");
   s.String("outputs.eve.filename", "eve.json", "EVE file, relative to the log directory (-l)");
@@ -154,7 +170,14 @@ ConfigSchema SensorConfigSchema() {
   s.Bool("stream.inline", false, "accepted for Suricata compatibility; Vigil inspects per packet");
   s.Bool("app-layer.protocols.http.enabled", true, "parse HTTP/1.x and inspect http buffers");
   s.Bool("app-layer.protocols.tls.enabled", true, "parse TLS handshakes and inspect tls buffers");
+  s.Bool("app-layer.protocols.mqtt.enabled", true, "parse MQTT on port 1883 and inspect mqtt buffers");
   s.Bool("app-layer.protocols.dns.enabled", true, "parse DNS and inspect dns buffers");
+  s.Size("app-layer.protocols.http.libhtp.default-config.request-body-limit", "100kb",
+         "HTTP request body bytes kept for inspection", 0, int64_t{1} << 30);
+  s.Size("app-layer.protocols.http.libhtp.default-config.response-body-limit", "100kb",
+         "HTTP response body bytes kept for inspection (after decompression)", 0, int64_t{1} << 30);
+  s.Int("app-layer.protocols.http.libhtp.default-config.response-body-decompress-layer-limit", 2,
+        1, 8, "Content-Encoding layers undone per HTTP response body");
   s.Int("packet-alert-max", 15, 1, 1000,
         "alerts kept per inspection (Suricata's name); more are counted and dropped");
   s.Int("detect.max-ports-per-rule-group", 64, 1, 65536,
@@ -315,6 +338,18 @@ Result<SensorConfig> BuildSensorConfig(const Config& c) {
   VIGIL_TRY(int64_t check, c.GetSize("stream.reassembly.overlap-check"));
   st.overlap_check_bytes = static_cast<uint32_t>(std::min<int64_t>(check, int64_t{1} << 30));
 
+  // ---- Exception policies ----
+  VIGIL_TRY(sc.ips, c.GetBool("simulate-ips"));
+  ExceptionPolicySettings eps;
+  VIGIL_TRY(eps.master, c.GetString("exception-policy"));
+  VIGIL_TRY(eps.midstream, c.GetString("stream.midstream-policy"));
+  VIGIL_TRY(eps.stream_memcap, c.GetString("stream.memcap-policy"));
+  VIGIL_TRY(eps.reassembly_memcap, c.GetString("stream.reassembly.memcap-policy"));
+  VIGIL_TRY(eps.flow_memcap, c.GetString("flow.memcap-policy"));
+  VIGIL_TRY(eps.defrag_memcap, c.GetString("defrag.memcap-policy"));
+  VIGIL_TRY(eps.app_layer_error, c.GetString("app-layer.error-policy"));
+  VIGIL_TRY(sc.exception_policies, ResolveExceptionPolicies(eps, sc.ips, st.midstream));
+
   // ---- Output / stats ----
   VIGIL_TRY(sc.eve_enabled, c.GetBool("outputs.eve.enabled"));
   VIGIL_TRY(sc.eve_filename, c.GetString("outputs.eve.filename"));
@@ -345,7 +380,18 @@ Result<SensorConfig> BuildSensorConfig(const Config& c) {
   VIGIL_TRY(d.stream_inline, c.GetBool("stream.inline"));
   VIGIL_TRY(d.app_http, c.GetBool("app-layer.protocols.http.enabled"));
   VIGIL_TRY(d.app_tls, c.GetBool("app-layer.protocols.tls.enabled"));
+  VIGIL_TRY(d.app_mqtt, c.GetBool("app-layer.protocols.mqtt.enabled"));
   VIGIL_TRY(d.app_dns, c.GetBool("app-layer.protocols.dns.enabled"));
+  {
+    constexpr std::string_view kHtp = "app-layer.protocols.http.libhtp.default-config.";
+    VIGIL_TRY(int64_t req, c.GetSize(std::string(kHtp) + "request-body-limit"));
+    VIGIL_TRY(int64_t resp, c.GetSize(std::string(kHtp) + "response-body-limit"));
+    VIGIL_TRY(int64_t ce_layers,
+              c.GetInt(std::string(kHtp) + "response-body-decompress-layer-limit"));
+    d.http_request_body_limit = static_cast<uint64_t>(req);
+    d.http_response_body_limit = static_cast<uint64_t>(resp);
+    d.http_decompress_layer_limit = static_cast<uint32_t>(ce_layers);
+  }
   auto u32 = [&](std::string_view key, uint32_t& out) -> Status {
     VIGIL_TRY(int64_t v, c.GetInt(key));
     out = static_cast<uint32_t>(v);

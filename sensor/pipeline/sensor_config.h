@@ -26,6 +26,7 @@
 #include "sensor/decode/decoder_config.h"
 #include "sensor/defrag/defrag_config.h"
 #include "sensor/flow/flow_table_config.h"
+#include "sensor/pipeline/exception_policy.h"
 #include "sensor/reassembly/reassembly_config.h"
 
 namespace vigil::sensor {
@@ -42,7 +43,13 @@ struct DetectionSettings {
   bool stream_inline = false;             // stream.inline (IDS: accepted; inspection is per packet)
   bool app_http = true;                   // app-layer.protocols.<p>.enabled
   bool app_tls = true;
+  bool app_mqtt = true;
   bool app_dns = true;
+  // app-layer.protocols.http.libhtp.default-config.{request,response}-body-limit and
+  // response-body-decompress-layer-limit (HttpConfig's body limits and decompress_max_layers).
+  uint64_t http_request_body_limit = 100 * 1024;
+  uint64_t http_response_body_limit = 100 * 1024;
+  uint32_t http_decompress_layer_limit = 2;
   uint32_t max_alerts_per_inspection = 15;  // packet-alert-max
   uint32_t max_ports_per_rule_group = 64;
   uint32_t min_preferred_fast_pattern = 4;
@@ -87,6 +94,10 @@ struct SensorConfig {
   // Bytes of TCP session state per worker (stream.memcap / workers). TCP flows beyond it are
   // tracked as flows but not reassembled (pipeline.stream_memcap_untracked).
   uint64_t stream_session_memcap = 64ull << 20;
+
+  // IPS mode (simulate-ips) and the resolved exception policies (exception_policy.h).
+  bool ips = false;
+  ExceptionPolicies exception_policies;
 
   bool community_id = true;
   uint16_t community_id_seed = 0;

@@ -9,6 +9,8 @@ namespace vigil::sensor {
 
 namespace {
 
+constexpr uint32_t kSkippedPackets = 2 * kExceptionPoliciesPerTarget;  // last exception counter
+
 FlowState FlowStateOf(FlowTcpState s) {
   switch (s) {
     case FlowTcpState::kNew: return FlowState::kNew;
@@ -47,6 +49,8 @@ Worker::Worker(uint32_t id, const SensorConfig& config, const PipelineCounters& 
                CounterBlock* block, EventSink& sink, const WorkerPluginFactory& plugins)
     : id_(id),
       flow_events_(config.eve_types.flow),
+      ips_(config.ips),
+      policies_(config.exception_policies),
       ids_(ids),
       block_(block),
       events_(sink,
@@ -76,6 +80,12 @@ TcpSession* Worker::SessionFor(const Flow& f) {
 }
 
 void Worker::Handle(Packet& p) {
+  if (p.is_fragment) {
+    // An IP fragment (PacketIngest reported its anomalies and defragmented it): inspected
+    // without a flow, as Suricata does, so decode-event and header-only rules see it.
+    if (plugin_ && p.decoded && !p.checksum_bad) plugin_->OnPacket(p, PacketContext{});
+    return;
+  }
   ids_.Add(block_, PipelineCounter::kPackets);
   ids_.Add(block_, PipelineCounter::kBytes, p.wirelen != 0 ? p.wirelen : p.caplen);
 
@@ -93,21 +103,55 @@ void Worker::Handle(Packet& p) {
     ids_.Add(block_, PipelineCounter::kChecksumSkipped);
     return;
   }
+  if (ref.flow->no_process) {  // bypassed or dropped by an exception policy
+    block_->Add(ids_.exception_policy[kSkippedPackets]);
+    return;
+  }
   StreamVerdict verdict;
+  bool packet_no_detect = false;
   if (p.is_tcp()) {
-    verdict = HandleTcp(p, ref);
+    verdict = HandleTcp(p, ref, &packet_no_detect);
     if (verdict.has(stream_verdict::kInvalid)) return;
+    if (ref.flow != nullptr && ref.flow->no_process) return;
   }
   if (plugin_) {
-    PacketContext ctx{ref.flow, ref.to_server, ref.created, verdict};
+    PacketContext ctx{ref.flow, ref.to_server, ref.created, verdict,
+                      packet_no_detect || (ref.flow != nullptr && ref.flow->no_detect)};
     plugin_->OnPacket(p, ctx);
   }
 }
 
-StreamVerdict Worker::HandleTcp(Packet& p, FlowRef& ref) {
+bool Worker::ApplyException(ExceptionTarget target, Flow& f, bool* packet_no_detect) {
+  const ExceptionPolicy policy = policies_.For(target);
+  if (policy == ExceptionPolicy::kIgnore) return false;
+  const uint32_t first = target == ExceptionTarget::kMidstream ? 0 : kExceptionPoliciesPerTarget;
+  block_->Add(ids_.exception_policy[first + static_cast<uint32_t>(policy) - 1]);
+  f.exception_targets |= static_cast<uint8_t>(1u << static_cast<unsigned>(target));
+  const ExceptionEffect e = EffectOf(policy, ips_);
+  if (e.packet_no_detect) *packet_no_detect = true;
+  if (e.flow_no_detect) f.no_detect = true;
+  if (e.flow_no_process) f.no_process = true;
+  if (e.flow_bypass) f.bypassed = true;
+  if (e.flow_drop) {
+    f.action = FlowAction::kDrop;
+  } else if (e.flow_pass && f.action == FlowAction::kNone) {
+    f.action = FlowAction::kPass;
+  }
+  return f.no_process;
+}
+
+StreamVerdict Worker::HandleTcp(Packet& p, FlowRef& ref, bool* packet_no_detect) {
   TcpSession* s = SessionFor(*ref.flow);
   if (s == nullptr) {
     ids_.Add(block_, PipelineCounter::kStreamMemcapUntracked);
+    ApplyException(ExceptionTarget::kStreamMemcap, *ref.flow, packet_no_detect);
+    return StreamVerdict{stream_verdict::kNotTracked};
+  }
+  // A packet with ACK (not RST) on a flow with no session yet: its handshake was not seen. The
+  // midstream policy applies whether or not midstream pick-up is on, as in Suricata.
+  const uint8_t tf = p.tcp.flags;
+  if (s->state() == TcpState::kNone && (tf & tcp_flag::kAck) != 0 && (tf & tcp_flag::kRst) == 0 &&
+      ApplyException(ExceptionTarget::kMidstream, *ref.flow, packet_no_detect)) {
     return StreamVerdict{stream_verdict::kNotTracked};
   }
   auto dir = ref.to_server ? StreamDirection::kToServer : StreamDirection::kToClient;

@@ -11,7 +11,11 @@
 // tshark counts them); decode anomalies become events; a packet with a bad checksum stops there
 // (not reassembled, not inspected); a TCP packet goes to its flow's TcpSession, whose verdict
 // updates the flow's state; then the plugin sees the packet. A new SYN on a closed session (port
-// reuse) ends the old flow and starts a new one with that SYN, as Suricata does.
+// reuse) ends the old flow and starts a new one with that SYN, as Suricata does. Exception
+// policies (exception_policy.h) apply where their condition arises: the midstream policy on the
+// first packets of a TCP flow whose handshake was not seen (an ACK without a session), the
+// stream memcap policy on a TCP flow left without a session; a bypassed or dropped flow is then
+// only counted, a passed one is reassembled and parsed but not inspected (Flow::no_detect).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +26,7 @@
 #include "sensor/output/event_sink.h"
 #include "sensor/output/event_writer.h"
 #include "sensor/pipeline/anomaly_reporter.h"
+#include "sensor/pipeline/exception_policy.h"
 #include "sensor/pipeline/flow_stream_sink.h"
 #include "sensor/pipeline/lazy_array.h"
 #include "sensor/pipeline/pipeline_counters.h"
@@ -57,13 +62,18 @@ class Worker {
   const FlowTable& flows() const { return table_; }
 
  private:
-  StreamVerdict HandleTcp(Packet& p, FlowRef& ref);
+  StreamVerdict HandleTcp(Packet& p, FlowRef& ref, bool* packet_no_detect);
+  // Applies the policy of `target` to the flow (and says whether this packet escapes detection);
+  // returns whether the flow is no longer processed (bypass, drop-flow).
+  bool ApplyException(ExceptionTarget target, Flow& f, bool* packet_no_detect);
   void OnFlowEnd(Flow& f);
   void WriteFlowEvent(const Flow& f);
   TcpSession* SessionFor(const Flow& f);
 
   const uint32_t id_;
   const bool flow_events_;  // outputs.eve.flow.enabled
+  const bool ips_;          // simulate-ips
+  const ExceptionPolicies policies_;
   const PipelineCounters& ids_;
   CounterBlock* block_;
   EventWriter events_;

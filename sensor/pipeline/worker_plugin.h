@@ -52,6 +52,7 @@ struct PacketContext {
   bool to_server = true;     // direction within the flow
   bool flow_created = false;
   StreamVerdict stream;      // TCP: the session's verdict (kNotTracked etc.); zero otherwise
+  bool no_detect = false;    // an exception policy passed this packet or its flow: no rules
 };
 
 class WorkerPlugin {

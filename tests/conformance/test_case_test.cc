@@ -132,6 +132,34 @@ outputs: []
   EXPECT_EQ(tr.address_vars[0].first, "HOME_NET");
 }
 
+TEST(TranslateTestConfig, ExceptionPoliciesAndIpsMode) {
+  TempDir t("policies");
+  const auto dir = t.path() / "tests/e";
+  t.Write("tests/e/suricata.yaml", R"(%YAML 1.1
+---
+exception-policy: bypass
+stream:
+  midstream-policy: pass-flow
+  reassembly:
+    memcap-policy: drop-flow
+flow:
+  memcap-policy: drop-packet
+app-layer:
+  error-policy: ignore
+stats:
+  exception-policy:
+    per-app-proto-errors: true
+)");
+  const auto tr = TranslateTestConfig({"--simulate-ips", "--set", "defrag.memcap-policy=reject"}, dir, t.path() / "out");
+  for (const char* want : {"simulate-ips=true", "stream.inline=true", "exception-policy=bypass",
+                           "stream.midstream-policy=pass-flow", "stream.reassembly.memcap-policy=drop-flow",
+                           "flow.memcap-policy=drop-packet", "app-layer.error-policy=ignore",
+                           "defrag.memcap-policy=reject"}) {
+    EXPECT_TRUE(Has(tr.sets, want)) << want;
+  }
+  for (const std::string& s : tr.sets) EXPECT_TRUE(IsContractConfigKey(s.substr(0, s.find('=')))) << s;
+}
+
 TEST(SensorCommand, FollowsTheContract) {
   SensorCommand c;
   c.sensor = "/bin/vigil-sensor";

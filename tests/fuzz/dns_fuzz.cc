@@ -10,19 +10,12 @@
 
 #include "sensor/app/dns/dns_eve.h"
 #include "sensor/app/dns/dns_parser.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 using namespace vigil;
 using namespace vigil::sensor;
-
-#define FUZZ_CHECK(cond)                                                             \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                                  \
-    }                                                                                \
-  } while (0)
 
 std::string Describe(const DnsConfig& cfg, const DnsMessage& m) {
   std::string s = std::to_string(m.id) + "/" + std::to_string(m.flags) + "/" +

@@ -17,19 +17,12 @@
 #include <vector>
 
 #include "sensor/app/http/http_parser.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 using namespace vigil;
 using namespace vigil::sensor;
-
-#define FUZZ_CHECK(cond)                                                             \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                                  \
-    }                                                                                \
-  } while (0)
 
 std::string Describe(const HttpTransaction& t) {
   std::string s = std::to_string(t.id) + "|" + std::to_string(t.flags) + "|" +
@@ -74,6 +67,26 @@ std::vector<std::string> Run(const HttpConfig& cfg, std::string_view req, std::s
   return out;
 }
 
+// On a differential mismatch, prints both runs' first differing transaction (escaped) so the
+// finding can be read without a debugger.
+void PrintMismatch(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  auto esc = [](const std::string& x) {
+    std::string o;
+    for (unsigned char c : x) {
+      if (c >= 0x20 && c < 0x7f) o += static_cast<char>(c);
+      else { char buf[8]; std::snprintf(buf, sizeof buf, "\\x%02x", c); o += buf; }
+    }
+    return o;
+  };
+  std::fprintf(stderr, "transactions: %zu vs %zu\n", a.size(), b.size());
+  for (size_t i = 0; i < a.size() || i < b.size(); ++i) {
+    std::string x = i < a.size() ? a[i] : "(none)", y = i < b.size() ? b[i] : "(none)";
+    if (x == y) continue;
+    std::fprintf(stderr, "tx %zu whole: %s\ntx %zu split: %s\n", i, esc(x).c_str(), i, esc(y).c_str());
+    break;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -98,8 +111,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view resp = cut == std::string_view::npos ? std::string_view() : in.substr(cut + 1);
     std::vector<std::string> whole = Run(cfg, req, resp, in.size() + 1);
     std::vector<std::string> bytes = Run(cfg, req, resp, 1);
+    if (whole != bytes) PrintMismatch(whole, bytes);
     FUZZ_CHECK(whole == bytes);
     std::vector<std::string> odd = Run(cfg, req, resp, 1 + (data[0] >> 4));
+    if (whole != odd) PrintMismatch(whole, odd);
     FUZZ_CHECK(whole == odd);
     return 0;
   }

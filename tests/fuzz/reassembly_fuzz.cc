@@ -21,18 +21,11 @@
 #include "sensor/reassembly/reassembly_memory.h"
 #include "sensor/reassembly/stream_context.h"
 #include "sensor/reassembly/tcp_session.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 using namespace vigil::sensor;
-
-#define FUZZ_CHECK(cond)                                                    \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                         \
-    }                                                                       \
-  } while (0)
 
 // The canonical byte sent at sequence number seq in direction d.
 uint8_t Canonical(int d, uint32_t seq) {

@@ -9,19 +9,12 @@
 #include <string_view>
 
 #include "sensor/app/tls/tls_parser.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 using namespace vigil;
 using namespace vigil::sensor;
-
-#define FUZZ_CHECK(cond)                                                             \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-      std::abort();                                                                  \
-    }                                                                                \
-  } while (0)
 
 std::string Run(const TlsConfig& cfg, std::string_view c, std::string_view s, size_t piece) {
   TlsParser p(cfg, nullptr);

@@ -46,7 +46,17 @@ std::string SensorCommand::ToString() const {
 
 bool IsContractConfigKey(const std::string& key) {
   static const std::set<std::string> kKeys = {"classification-file", "threshold-file", "reference-config-file",
-                                              "stream.midstream",    "stream.inline",  "checksum-validation"};
+                                              "stream.midstream",    "stream.inline",  "checksum-validation",
+                                              // HTTP body limits and decompression layers
+                                              "app-layer.protocols.http.libhtp.default-config.request-body-limit",
+                                              "app-layer.protocols.http.libhtp.default-config.response-body-limit",
+                                              "app-layer.protocols.http.libhtp.default-config."
+                                              "response-body-decompress-layer-limit",
+                                              // exception policies (and the IPS mode they depend on)
+                                              "simulate-ips", "exception-policy", "stream.midstream-policy",
+                                              "stream.memcap-policy", "stream.reassembly.memcap-policy",
+                                              "flow.memcap-policy", "defrag.memcap-policy",
+                                              "app-layer.error-policy"};
   if (kKeys.count(key) != 0) return true;
   for (const char* prefix : {"vars.address-groups.", "vars.port-groups."}) {
     const std::string p = prefix;
@@ -157,7 +167,8 @@ class Translator {
       } else if (a == "--simulate-ips") {
         // Inserted first so an explicit stream.inline from the test still wins.
         out_->sets.insert(out_->sets.begin(), "stream.inline=true");
-        out_->notes.push_back("--simulate-ips run as stream.inline=true");
+        out_->sets.insert(out_->sets.begin(), "simulate-ips=true");
+        out_->notes.push_back("--simulate-ips run as simulate-ips=true stream.inline=true");
       } else if (a == "--runmode" && has_next) {
         ++i;  // always single
       } else if (a.rfind("--runmode=", 0) == 0) {
@@ -193,14 +204,24 @@ class Translator {
         } else if (key == "stream" && kv.second.IsMap()) {
           for (const auto& s : kv.second) {
             const std::string sub = YamlScalarText(s.first);
-            if (sub == "midstream" || sub == "inline") {
+            if (sub == "midstream" || sub == "inline" || sub == "midstream-policy" || sub == "memcap-policy") {
               Set("stream." + sub, YamlScalarText(s.second), "suricata.yaml");
+            } else if (sub == "reassembly" && s.second.IsMap() && s.second["memcap-policy"]) {
+              Set("stream.reassembly.memcap-policy", YamlScalarText(s.second["memcap-policy"]), "suricata.yaml");
             } else {
               out_->notes.push_back("ignored suricata.yaml stream." + sub);
             }
           }
-        } else if (key == "classification-file" || key == "threshold-file" || key == "reference-config-file") {
+        } else if (key == "classification-file" || key == "threshold-file" || key == "reference-config-file" ||
+                   key == "exception-policy") {
           Set(key, YamlScalarText(kv.second), "suricata.yaml");
+        } else if ((key == "flow" || key == "defrag" || key == "app-layer") && kv.second.IsMap()) {
+          const char* sub = key == "app-layer" ? "error-policy" : "memcap-policy";
+          if (kv.second[sub]) {
+            Set(key + "." + sub, YamlScalarText(kv.second[sub]), "suricata.yaml");
+          } else {
+            out_->notes.push_back("ignored suricata.yaml " + key);
+          }
         } else if (kHarmless.count(key) == 0) {
           out_->notes.push_back("ignored suricata.yaml " + key);
         }

@@ -20,6 +20,9 @@ Status HttpConfig::Validate() const {
     return bad("body limits must be at most 1 GiB");
   }
   if (decompress && decompress_max_output == 0) return bad("decompress_max_output must be > 0");
+  if (decompress_max_layers < 1 || decompress_max_layers > 8) {
+    return bad("decompress_max_layers must be between 1 and 8");
+  }
   return Ok();
 }
 

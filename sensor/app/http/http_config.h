@@ -58,6 +58,10 @@ struct HttpConfig {
   // caught early.
   uint32_t decompress_max_ratio = 200;
   uint64_t decompress_ratio_min_output = 64 * 1024;
+  // Content-Encoding layers undone per body ("gzip, deflate" is two); tokens past this are
+  // ignored (Suricata's response-body-decompress-layer-limit, default 2; at most 8). Each layer
+  // has the caps above, so the work per body is bounded by layers x decompress_max_output.
+  size_t decompress_max_layers = 2;
 
   UriNormalizeConfig uri;
 

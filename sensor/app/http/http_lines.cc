@@ -42,6 +42,13 @@ size_t StatusLineStart(std::string_view line) {
   return i;
 }
 
+bool IsWhitespaceLine(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v' && c != '\f') return false;
+  }
+  return true;
+}
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -52,10 +59,26 @@ int HexDigit(char c) {
 }  // namespace
 
 void HttpParser::HandleLine(Side& s, std::string_view raw, bool truncated) {
+  bool after_bare_lf = s.prev_bare_lf;
+  if (!s.request) {
+    s.prev_bare_lf = !raw.empty() && raw.back() == '\n' && (raw.size() < 2 || raw[raw.size() - 2] != '\r');
+  }
   switch (s.state) {
     case State::kLine: {
       std::string_view line = StripEol(raw);
       if (line.empty() && !truncated) return;  // blank lines between messages are skipped
+      if (!s.request && !truncated && s.tx == nullptr) {
+        // libhtp skips whitespace-only lines before a status line, and a line that is no status
+        // line when it is at most 2 bytes or the next line starts with 'H' (junk before the
+        // real response): which of the two is only known at the next byte.
+        if (IsWhitespaceLine(line)) return;
+        if (StatusLineStart(line) == std::string_view::npos) {
+          if (line.size() <= 2) return;
+          s.junk.assign(raw);
+          s.state = State::kJunkLine;
+          return;
+        }
+      }
       if (s.request) {
         ParseRequestLine(s, line, truncated);
         if (truncated && s.tx != nullptr) Raise(s.tx, Direction::kToServer, HttpEvent::kRequestFieldTooLong);
@@ -66,7 +89,7 @@ void HttpParser::HandleLine(Side& s, std::string_view raw, bool truncated) {
       return;
     }
     case State::kHeaders:
-      HandleHeaderLine(s, raw, truncated);
+      HandleHeaderLine(s, raw, truncated, after_bare_lf);
       return;
     case State::kBodyChunkLen:
       HandleChunkLen(s, raw);
@@ -211,6 +234,17 @@ void HttpParser::ParseResponseLine(Side& s, std::string_view line, std::string_v
   while (j < n && IsWs(line[j])) ++j;
   tx->status_message.assign(line.substr(j));
   StartHeaders(s);
+}
+
+void HttpParser::FlushHeldResponseLine(Side& s) {
+  if (s.lines.pending() == 0) return;
+  std::string held(s.lines.held());
+  s.lines.Clear();
+  std::string_view line = StripEol(held);
+  // libhtp: at the end of the stream the unterminated first line is a status line or, when it
+  // is none, the body.
+  if (IsWhitespaceLine(line)) return;
+  ParseResponseLine(s, line, held);
 }
 
 // Chunk-size line, read as libhtp reads it: leading whitespace and control bytes (CR, LF, SP,

@@ -30,12 +30,15 @@ void HttpParser::Reset() {
     s->have_last_header = false;
     s->saw_content_length = false;
     s->ended = false;
+    s->junk.clear();
+    s->field.clear();
+    s->have_field = s->ws_line_pending = s->eol_pending = s->prev_bare_lf = false;
     s->request = request;
   }
   next_tx_id_ = 0;
   queue_full_raised_ = false;
   decompressing_ = false;
-  undecoded_.clear();
+  req_decompressing_ = false;
   anomalies_.Reset();
 }
 
@@ -76,6 +79,7 @@ void HttpParser::PopFront() {
     s->lines.Clear();
     if (s->state != State::kIgnore) s->state = State::kResync;
     if (!s->request) decompressing_ = false;
+    if (s->request) req_decompressing_ = false;
   }
   Count(counters_, AppCounter::kHttpTx);
   // Keep a few objects so steady-state keep-alive traffic allocates nothing new.
@@ -130,6 +134,9 @@ void HttpParser::Process(Side& s, std::span<const uint8_t> data) {
       case State::kIgnore:
         Count(counters_, AppCounter::kHttpIgnoredBytes, data.size());
         return;
+      case State::kJunkLine:
+        ResolveJunkLine(s, data[0] != 'H');
+        break;
       default: {
         if (!s.request && s.state == State::kLine && s.tx == nullptr &&
             s.lines.pending() == 0) {
@@ -153,8 +160,24 @@ void HttpParser::Process(Side& s, std::span<const uint8_t> data) {
                                                  held.size()));
           break;
         }
-        // libhtp ends response header lines at a lone CR too.
-        s.lines.set_cr_ends_line(!s.request && s.state == State::kHeaders);
+        if ((s.ws_line_pending || s.eol_pending) && s.state == State::kHeaders) {
+          int verdict = s.eol_pending ? DeformedEolVerdict(s.lines.held(), data)
+                                      : WsLineVerdict(s.lines.held(), data,
+                                                      cfg_.max_line_length);
+          if (verdict == 1) {
+            // The whitespace line ended the headers: this line is already the body.
+            std::string held(s.lines.held());
+            s.lines.Clear();
+            EndResponseHeaders(s);
+            Process(s, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(held.data()),
+                                                held.size()));
+            break;
+          }
+          if (verdict == 0) s.ws_line_pending = s.eol_pending = false;
+        }
+        // libhtp ends response header lines (and status lines) at a lone CR too.
+        s.lines.set_cr_ends_line(!s.request &&
+                                 (s.state == State::kHeaders || s.state == State::kLine));
         std::string_view line;
         if (!s.lines.Next(data, line)) return;
         HandleLine(s, line, s.lines.truncated());
@@ -196,6 +219,18 @@ bool HttpParser::NotAChunkSize(std::string_view held, std::span<const uint8_t> d
   return false;
 }
 
+void HttpParser::ResolveJunkLine(Side& s, bool no_status_follows) {
+  s.state = State::kLine;
+  if (!no_status_follows) {
+    Count(counters_, AppCounter::kHttpIgnoredBytes, s.junk.size());
+    s.junk.clear();
+    return;
+  }
+  std::string junk;
+  junk.swap(s.junk);
+  ParseResponseLine(s, StripEol(junk), junk);  // no status line: a bare body until close
+}
+
 void HttpParser::NotChunked(Side& s, std::span<const uint8_t> first) {
   Raise(s, s.tx, HttpEvent::kInvalidRequestChunkLen, HttpEvent::kInvalidResponseChunkLen);
   s.tx->flags &= ~http_tx_flag::kResponseChunked;
@@ -209,6 +244,7 @@ void HttpParser::StartHeaders(Side& s) {
   s.header_bytes_exceeded = s.header_count_exceeded = false;
   s.have_last_header = false;
   s.saw_content_length = false;
+  s.have_field = s.ws_line_pending = s.eol_pending = false;
 }
 
 // Marks this side of its transaction done and readies the side for the next message.
@@ -216,6 +252,7 @@ void HttpParser::FinishSide(Side& s, bool complete) {
   HttpTransaction* tx = s.tx;
   if (tx != nullptr) {
     if (s.request) {
+      req_decompressing_ = false;
       tx->request_done = true;
       if (!complete) tx->flags |= http_tx_flag::kRequestIncomplete;
     } else {
@@ -243,6 +280,7 @@ void HttpParser::EnterResync(Side& s) {
     FinishSide(s, false);
   }
   s.lines.Clear();
+  s.junk.clear();
   s.state = State::kResync;
 }
 
@@ -258,6 +296,7 @@ void HttpParser::OnGap(Direction dir, uint64_t length) {
       tx.flags |= s.request ? http_tx_flag::kRequestGap : http_tx_flag::kResponseGap;
       if (s.request) {
         tx.request_body_len += n;
+        req_decompressing_ = false;  // a coded stream cannot continue across a hole
       } else {
         tx.response_body_len += n;
         decompressing_ = false;  // the compressed stream cannot continue across a hole
@@ -291,6 +330,17 @@ void HttpParser::OnEnd(Direction dir) {
   Side& s = dir == Direction::kToClient ? resp_ : req_;
   if (s.ended) return;
   s.ended = true;
+  if (s.state == State::kHeaders && (s.ws_line_pending || s.eol_pending) &&
+      s.lines.pending() > 0) {
+    // The stream closed before the line after a whitespace line told anything: that line did
+    // not read "token:", so the headers ended before it (libhtp-rs at close).
+    std::string held(s.lines.held());
+    s.lines.Clear();
+    EndResponseHeaders(s);
+    Process(s, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(held.data()), held.size()));
+  }
+  if (s.state == State::kJunkLine) ResolveJunkLine(s, true);
+  if (!s.request && s.state == State::kLine && s.tx == nullptr) FlushHeldResponseLine(s);
   if (s.state == State::kBodyUntilClose) {
     FinishSide(s, true);
   } else if (s.tx != nullptr) {
@@ -310,7 +360,32 @@ void HttpParser::Body(Side& s, std::span<const uint8_t> bytes) {
     ResponseBody(tx, bytes);
     return;
   }
+  RequestBody(tx, bytes);
+}
+
+void HttpParser::RequestBody(HttpTransaction& tx, std::span<const uint8_t> bytes) {
   tx.request_body_len += bytes.size();
+  if (tx.flags & http_tx_flag::kRequestDecompressed) {
+    // A request body with Content-Encoding (libhtp decompresses those too, Suricata 7.0.16+).
+    if (!req_decompressing_) return;
+    bool passed = req_chain_.passed_through();
+    BodyDecompressor::Limits lim{cfg_.decompress_max_output, cfg_.decompress_max_ratio,
+                                 cfg_.decompress_ratio_min_output};
+    auto st = req_chain_.Feed(bytes, tx.request_body, cfg_.request_body_limit, lim);
+    if ((!passed && req_chain_.passed_through()) || st == BodyDecompressor::Status::kError) {
+      Raise(&tx, Direction::kToServer, HttpEvent::kGzipDecompressionFailed);
+    }
+    if (st == BodyDecompressor::Status::kBomb) {
+      Count(counters_, AppCounter::kHttpCompressionBombs);
+      Raise(&tx, Direction::kToServer, HttpEvent::kCompressionBomb);
+    }
+    if (st == BodyDecompressor::Status::kFull && !tx.request_body_truncated) {
+      tx.request_body_truncated = true;
+      Count(counters_, AppCounter::kHttpRequestBodyTruncated);
+    }
+    if (st != BodyDecompressor::Status::kOk) req_decompressing_ = false;
+    return;
+  }
   size_t room = tx.request_body.size() < cfg_.request_body_limit
                     ? static_cast<size_t>(cfg_.request_body_limit - tx.request_body.size())
                     : 0;
@@ -326,8 +401,10 @@ void HttpParser::StopDecompression(HttpTransaction& tx, BodyDecompressor::Status
   decompressing_ = false;
   switch (why) {
     case BodyDecompressor::Status::kError:
-      tx.flags |= http_tx_flag::kDecompressFailed;
-      Raise(&tx, Direction::kToClient, HttpEvent::kGzipDecompressionFailed);
+      if (!(tx.flags & http_tx_flag::kDecompressFailed)) {
+        tx.flags |= http_tx_flag::kDecompressFailed;
+        Raise(&tx, Direction::kToClient, HttpEvent::kGzipDecompressionFailed);
+      }
       break;
     case BodyDecompressor::Status::kBomb:
       tx.flags |= http_tx_flag::kCompressionBomb;
@@ -350,36 +427,26 @@ void HttpParser::ResponseBody(HttpTransaction& tx, std::span<const uint8_t> byte
   if (tx.flags & http_tx_flag::kDecompressed) {
     if (!decompressing_) return;  // stopped (done, error, bomb, full, gap): nothing more kept
     size_t before = tx.response_body.size();
-    bool nothing_yet = decomp_.total_out() == 0;
-    if (nothing_yet) {
-      size_t keep = undecoded_.size() < cfg_.response_body_limit
-                        ? static_cast<size_t>(cfg_.response_body_limit - undecoded_.size())
-                        : 0;
-      undecoded_.append(reinterpret_cast<const char*>(bytes.data()),
-                        std::min(keep, bytes.size()));
-    }
+    bool passed = chain_.passed_through();
     BodyDecompressor::Limits lim{cfg_.decompress_max_output, cfg_.decompress_max_ratio,
                                  cfg_.decompress_ratio_min_output};
-    auto st = decomp_.Feed(bytes, tx.response_body, cfg_.response_body_limit, lim);
-    Count(counters_, AppCounter::kHttpDecompressedBytes,
-          tx.response_body.size() >= before ? tx.response_body.size() - before : 0);
-    if (st == BodyDecompressor::Status::kError && decomp_.total_out() == 0) {
-      // Not compressed after all: pass the body through raw (libhtp's passthrough).
-      StopDecompression(tx, st);
-      tx.flags &= ~http_tx_flag::kDecompressed;
-      tx.response_body.clear();
-      AppendBounded(tx, tx.response_body, undecoded_);
-      // undecoded_ kept at most the body limit: bytes beyond it (in this chunk or earlier ones)
-      // were dropped, just as AppendBounded drops them when they arrive after the passthrough.
-      if (tx.response_body_len > undecoded_.size() && !tx.response_body_truncated) {
-        tx.response_body_truncated = true;
-        Count(counters_, AppCounter::kHttpResponseBodyTruncated);
-      }
-      undecoded_.clear();
-      return;
+    auto st = chain_.Feed(bytes, tx.response_body, cfg_.response_body_limit, lim);
+    if (!passed && chain_.passed_through()) {
+      // A layer was not coded after all: its bytes went on raw (libhtp's passthrough).
+      tx.flags |= http_tx_flag::kDecompressFailed;
+      Raise(&tx, Direction::kToClient, HttpEvent::kGzipDecompressionFailed);
     }
-    if (!nothing_yet || decomp_.total_out() != 0) undecoded_.clear();
+    if (chain_.all_passthrough()) {
+      tx.flags &= ~http_tx_flag::kDecompressed;
+    } else {
+      Count(counters_, AppCounter::kHttpDecompressedBytes,
+            tx.response_body.size() >= before ? tx.response_body.size() - before : 0);
+    }
     if (st != BodyDecompressor::Status::kOk) StopDecompression(tx, st);
+    if (!decompressing_ && chain_.all_passthrough()) {
+      // Nothing is decoded any more: later bytes of a passed-through body are kept raw.
+      tx.flags &= ~http_tx_flag::kDecompressed;
+    }
     return;
   }
   AppendBounded(tx, tx.response_body,

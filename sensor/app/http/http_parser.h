@@ -3,9 +3,10 @@
 // Requests (to_server) and responses (to_client) are parsed by two independent state machines;
 // each request opens a transaction, and each response is paired with the oldest transaction that
 // has no response yet, so keep-alive and pipelining pair in order. Bodies are framed by
-// Content-Length, chunked transfer coding, or (responses only) the end of the stream; HEAD,
-// 1xx, 204 and 304 responses have none. A 100-Continue is skipped over; 101 Switching Protocols
-// and a 2xx answer to CONNECT end HTTP parsing of the flow (the tunnel's bytes are ignored).
+// Content-Length, chunked transfer coding, or (responses only) the end of the stream; HEAD
+// responses have none, nor have 1xx, 204 and 304 ones that state no framing (libhtp). A
+// 100-Continue is skipped over; 101 Switching Protocols (without framing) and a 2xx answer to
+// CONNECT end HTTP parsing of the flow (the tunnel's bytes are ignored).
 // Gaps inside a body are counted as body bytes; a gap anywhere else closes the transaction in
 // progress and the side resynchronises on the next line that looks like a request or status line.
 //
@@ -23,11 +24,13 @@
 #include <deque>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "sensor/app/app_counters.h"
 #include "sensor/app/app_parser.h"
+#include "sensor/app/http/body_decoder_chain.h"
 #include "sensor/app/http/body_decompressor.h"
 #include "sensor/app/http/http_config.h"
 #include "sensor/app/http/http_event.h"
@@ -86,6 +89,8 @@ class HttpParser final : public AppParser {
     kBodyChunkDataEnd, // the CRLF after chunk data
     kBodyTrailer,      // trailer lines after the last chunk
     kBodyUntilClose,   // response body ends with the stream
+    kJunkLine,         // a response line that is no status line, held in `junk`: the next
+                       // byte decides (an 'H' drops it, anything else starts a bare body)
     kResync,           // after a gap: skip lines until one looks like a request/status line
     kIgnore,           // not parsed any more (tunnel, queue full, HTTP/0.9, ended)
   };
@@ -104,11 +109,38 @@ class HttpParser final : public AppParser {
     size_t last_header = 0;
     bool saw_content_length = false;
     bool ended = false;
+    std::string junk;  // kJunkLine's line, terminator included (at most max_line_length)
+    // Response headers: the logical field being assembled from folded lines (bounded by
+    // max_header_bytes), and whether a whitespace-only line waits for the next line's verdict.
+    std::string field;
+    bool have_field = false;
+    bool ws_line_pending = false;
+    // "\n\r\r\n" seen after a field: one end of line if a blank line follows (the headers end
+    // there), else the end of the headers itself (libhtp-rs' deformed end of line).
+    bool eol_pending = false;
+    bool prev_bare_lf = false;  // the last response line ended in LF without CR
   };
 
   void Process(Side& s, std::span<const uint8_t> data);
   void HandleLine(Side& s, std::string_view raw, bool truncated);
-  void HandleHeaderLine(Side& s, std::string_view raw, bool truncated);
+  // `after_bare_lf`: the previous line of this side ended in LF without CR.
+  void HandleHeaderLine(Side& s, std::string_view raw, bool truncated, bool after_bare_lf);
+  // End of the response stream in kLine: a partial line held is a status line or a bare body.
+  void FlushHeldResponseLine(Side& s);
+  void HeaderField(Side& s, std::string_view line);  // "Name: value", unfolded
+  void ResponseHeaderLine(Side& s, std::string_view line);
+  void FlushResponseField(Side& s);
+  void EndResponseHeaders(Side& s);
+  // After a whitespace-only response header line: 0 when the next line (its first bytes in
+  // `held` + `data`) reads "token:" or is blank (the whitespace line is ignored), 1 when it
+  // does not (the headers ended), -1 when more bytes are needed. A line that reaches `max_line`
+  // bytes without a verdict gets 1 there (no "token:" within the line limit): the line reader
+  // would cut it at that byte, so waiting longer would make the verdict and the body bytes
+  // depend on where the stream is split.
+  static int WsLineVerdict(std::string_view held, std::span<const uint8_t> data, size_t max_line);
+  // After "\n\r\r\n" in response headers: 0 when a blank line follows (one deformed end of
+  // line), 1 when anything else does (the headers ended), -1 when no byte is there yet.
+  static int DeformedEolVerdict(std::string_view held, std::span<const uint8_t> data);
   void AddHeader(Side& s, std::string_view name, std::string_view value);
   void FinishRequestHeaders(Side& s);
   void FinishResponseHeaders(Side& s);
@@ -122,8 +154,11 @@ class HttpParser final : public AppParser {
   static bool NotAChunkSize(std::string_view held, std::span<const uint8_t> data, size_t max_line);
   // A response turned out not to be chunked: read until close, starting with `first`.
   void NotChunked(Side& s, std::span<const uint8_t> first);
+  // Resolves kJunkLine: dropped, or (no_status_follows) the start of a body without headers.
+  void ResolveJunkLine(Side& s, bool no_status_follows);
   void Body(Side& s, std::span<const uint8_t> bytes);
   void ResponseBody(HttpTransaction& tx, std::span<const uint8_t> bytes);
+  void RequestBody(HttpTransaction& tx, std::span<const uint8_t> bytes);
   void StopDecompression(HttpTransaction& tx, BodyDecompressor::Status why);
   // Appends to a response body up to the response body limit (counts a truncation).
   void AppendBounded(HttpTransaction& tx, std::string& body, std::string_view bytes);
@@ -149,12 +184,10 @@ class HttpParser final : public AppParser {
   std::vector<std::unique_ptr<HttpTransaction>> free_;  // recycled, capacity kept
   uint64_t next_tx_id_ = 0;
   bool queue_full_raised_ = false;
-  BodyDecompressor decomp_;
-  bool decompressing_ = false;  // decomp_ is active for resp_.tx
-  // Raw body bytes fed to decomp_ while it has produced nothing (bounded by the response body
-  // limit): when the data turns out not to be compressed at all, libhtp passes it through as
-  // is, and so do we.
-  std::string undecoded_;
+  BodyDecoderChain chain_;  // Content-Encoding layers of resp_.tx's body
+  bool decompressing_ = false;  // chain_ is active for resp_.tx
+  BodyDecoderChain req_chain_;  // Content-Encoding layers of req_.tx's body
+  bool req_decompressing_ = false;
 };
 
 }  // namespace vigil::sensor

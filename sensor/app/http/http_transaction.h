@@ -49,6 +49,7 @@ inline constexpr uint32_t kProtocolSwitch = 1u << 9;     // 101 / CONNECT 2xx: t
 inline constexpr uint32_t kRequestChunked = 1u << 10;
 inline constexpr uint32_t kResponseChunked = 1u << 11;
 inline constexpr uint32_t kContinueSeen = 1u << 12;      // a 100-Continue preceded the response
+inline constexpr uint32_t kRequestDecompressed = 1u << 13;  // request_body is decompressed
 }  // namespace http_tx_flag
 
 struct HttpTransaction {

@@ -164,6 +164,21 @@ void RemoveDotSegments(std::string& path) {
   path.swap(res);
 }
 
+// libhtp url-decodes the query of the normalised URI too (valid %XX only; '+' is kept).
+void AppendQuery(std::string_view q, const UriNormalizeConfig& cfg, std::string& out) {
+  for (size_t i = 0; i < q.size(); ++i) {
+    if (cfg.decode_percent && q[i] == '%' && i + 2 < q.size()) {
+      int hi = HexValue(q[i + 1]), lo = HexValue(q[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>((hi << 4) | lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(q[i]);
+  }
+}
+
 UriFlags NormalizeUri(std::string_view raw, const UriNormalizeConfig& cfg, std::string& out) {
   out.clear();
   UriFlags flags;
@@ -171,7 +186,7 @@ UriFlags NormalizeUri(std::string_view raw, const UriNormalizeConfig& cfg, std::
   NormalizePath(parts.path, cfg, out, flags);
   if (parts.has_query) {
     out.push_back('?');
-    out.append(parts.query);
+    AppendQuery(parts.query, cfg, out);
   }
   if (parts.has_fragment) {
     out.push_back('#');

@@ -1,14 +1,15 @@
 // URI and host normalisation for HTTP: how `http.uri` and `http.host` are derived from the raw
 // request target and Host header, following libhtp (Suricata's HTTP library) semantics.
 //
-// `http.uri` = normalised path + "?" + raw query (+ "#" + raw fragment). For an absolute-form
+// `http.uri` = normalised path + "?" + query (valid %XX decoded, as libhtp's normalised URI;
+// '+' kept) (+ "#" + raw fragment). For an absolute-form
 // target ("http://host:81/a") the scheme and authority are left out, as with Suricata's default
 // uri-include-all: no. The path is percent-decoded (all %XX, not only unreserved characters, as
 // libhtp does), %uXXXX-decoded, backslashes become slashes, "//" is compressed and dot segments
 // are removed; each step is a switch in UriNormalizeConfig.
 //
 //   std::string uri;
-//   UriFlags f = NormalizeUri("/a/./b/../%63%2F/x?q=%41", cfg.uri, uri);  // uri == "/a/c/x?q=%41"
+//   UriFlags f = NormalizeUri("/a/./b/../%63%2F/x?q=%41", cfg.uri, uri);  // uri == "/a/c/x?q=A"
 //
 // The host is lowercased, its port stripped and trailing dots removed:
 //   HostPort hp = SplitHostPort("WWW.Example.COM.:8080");  // host "WWW.Example.COM.", port 8080

@@ -18,6 +18,8 @@ void TlsSession::Clear() {
   version = 0;
   version_name = {};
   cert.Clear();
+  client_certificate_seen = false;
+  client_cert.Clear();
   cert_chain_length = 0;
   encrypted[0] = encrypted[1] = false;
 }
@@ -50,6 +52,9 @@ void FillTlsInfo(const TlsSession& s, TlsInfo& info) {
   }
   if (!s.ja3_hash.empty()) info.ja3 = TlsFingerprint{s.ja3_hash, s.ja3_string};
   if (!s.ja3s_hash.empty()) info.ja3s = TlsFingerprint{s.ja3s_hash, s.ja3s_string};
+  info.subjectaltname = s.cert.subject_alt_names;
+  info.client_alpns = s.client_hello.alpn;
+  if (s.server_hello_seen) info.server_alpn = s.server_hello.alpn;
 }
 
 TlsParser::TlsParser(const TlsConfig& cfg, const AppCounters* counters)
@@ -278,9 +283,8 @@ void TlsParser::HandleMessage(Direction dir, uint8_t type, std::span<const uint8
       // TLS 1.3: everything after the ServerHello is encrypted.
       if (session_.version == 0x0304) log_ready_ = session_.client_hello_seen;
       return;
-    case 11:  // Certificate
-      if (dir != Direction::kToClient) return;  // client certificates are not logged
-      HandleCertificate(body);
+    case 11:  // Certificate (the client's when the server asked for one)
+      HandleCertificate(dir, body);
       return;
     case 0: case 3: case 4: case 5: case 6: case 8: case 12: case 13: case 14: case 15:
     case 16: case 20: case 21: case 22: case 23: case 24: case 25: case 254:
@@ -291,41 +295,45 @@ void TlsParser::HandleMessage(Direction dir, uint8_t type, std::span<const uint8
   }
 }
 
-void TlsParser::HandleCertificate(std::span<const uint8_t> body) {
-  if (session_.certificate_seen) return;
+void TlsParser::HandleCertificate(Direction dir, std::span<const uint8_t> body) {
+  const bool server = dir == Direction::kToClient;
+  bool& seen = server ? session_.certificate_seen : session_.client_certificate_seen;
+  if (seen) return;
   if (body.size() < 3) {
-    Raise(Direction::kToClient, TlsEvent::kCertificateInvalidLength);
+    Raise(dir, TlsEvent::kCertificateInvalidLength);
     return;
   }
   size_t total = (size_t{body[0]} << 16) | (size_t{body[1]} << 8) | body[2];
   if (total != body.size() - 3) {
-    Raise(Direction::kToClient, TlsEvent::kCertificateInvalidLength);
+    Raise(dir, TlsEvent::kCertificateInvalidLength);
     return;
   }
-  session_.certificate_seen = true;
   std::span<const uint8_t> list = body.subspan(3);
+  if (!server && list.empty()) return;  // a client without a certificate sends an empty list
+  seen = true;
   size_t count = 0;
   std::span<const uint8_t> first;
   while (!list.empty()) {
     if (list.size() < 3) {
-      Raise(Direction::kToClient, TlsEvent::kCertificateInvalidLength);
+      Raise(dir, TlsEvent::kCertificateInvalidLength);
       break;
     }
     size_t len = (size_t{list[0]} << 16) | (size_t{list[1]} << 8) | list[2];
     if (len > list.size() - 3) {
-      Raise(Direction::kToClient, TlsEvent::kCertificateInvalidLength);
+      Raise(dir, TlsEvent::kCertificateInvalidLength);
       break;
     }
     if (count == 0) first = list.subspan(3, len);
     ++count;
     list = list.subspan(3 + len);
   }
-  session_.cert_chain_length = count;
+  if (server) session_.cert_chain_length = count;
   if (count == 0 || !cfg_.decode_certificate) return;
-  if (DecodeCertificate(first, session_.cert, cfg_.validate_certificate_der)) {
+  CertificateFields& fields = server ? session_.cert : session_.client_cert;
+  if (DecodeCertificate(first, fields, cfg_.validate_certificate_der)) {
     Count(counters_, AppCounter::kTlsCertificates);
   } else {
-    Raise(Direction::kToClient, TlsEvent::kCertificateInvalidDer);
+    Raise(dir, TlsEvent::kCertificateInvalidDer);
   }
 }
 

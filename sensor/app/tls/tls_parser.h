@@ -41,6 +41,8 @@ struct TlsSession {
   uint16_t version = 0;         // negotiated (ServerHello, supported_versions first)
   std::string_view version_name;  // "TLS 1.2", ... (static storage)
   CertificateFields cert;       // first certificate of the server's chain
+  bool client_certificate_seen = false;
+  CertificateFields client_cert;  // first certificate of the client's chain (mutual TLS)
   size_t cert_chain_length = 0;
   bool encrypted[2] = {false, false};  // per direction (DirIndex): CCS or application data seen
   void Clear();
@@ -90,7 +92,7 @@ class TlsParser final : public AppParser {
   void Header(Direction dir, DirState& d);
   void HandshakeBytes(Direction dir, DirState& d, std::span<const uint8_t> bytes);
   void HandleMessage(Direction dir, uint8_t type, std::span<const uint8_t> body);
-  void HandleCertificate(std::span<const uint8_t> body);
+  void HandleCertificate(Direction dir, std::span<const uint8_t> body);
   void Raise(Direction dir, TlsEvent e);
   void RaiseAll(Direction dir, uint32_t events);
   void Abandon(DirState& d);

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <ctime>
 #include <memory>
 
@@ -25,8 +26,9 @@ bool NameToString(const X509_NAME* name, std::string& out) {
   if (name == nullptr) return false;
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio) return false;
-  // Forward order, ", " between RDNs, "=" without spaces, UTF-8 kept, control bytes escaped.
-  unsigned long flags = XN_FLAG_SEP_CPLUS_SPC | ASN1_STRFLGS_UTF8_CONVERT | ASN1_STRFLGS_ESC_CTRL;
+  // Forward order, ", " between RDNs, "=" without spaces, UTF-8 kept.
+  // Control bytes are kept as they are (a NUL in a name must stay matchable).
+  unsigned long flags = XN_FLAG_SEP_CPLUS_SPC | ASN1_STRFLGS_UTF8_CONVERT;
   if (X509_NAME_print_ex(bio.get(), name, 0, flags) < 0) return false;
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
@@ -64,6 +66,7 @@ void CertificateFields::Clear() {
   not_before.clear();
   not_after.clear();
   fingerprint.clear();
+  subject_alt_names.clear();
 }
 
 namespace {
@@ -116,6 +119,46 @@ bool DecodeTime(const Tlv& tlv, std::string& out) {
   return t && TimeToString(t.get(), out);
 }
 
+// extensions [3] EXPLICIT SEQUENCE OF Extension; Extension ::= SEQUENCE { extnID, critical
+// BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }. subjectAltName (2.5.29.17) holds
+// GeneralNames, a SEQUENCE of tagged names; dNSName is [2] IA5String (tag 0x82).
+void DecodeSubjectAltNames(std::span<const uint8_t> tbs_rest, std::vector<std::string>& out) {
+  static constexpr uint8_t kSanOid[] = {0x55, 0x1d, 0x11};
+  constexpr size_t kMaxNames = 1024;
+  Tlv field;
+  while (ReadTlv(tbs_rest, field)) {
+    if (field.tag != 0xa3) continue;  // issuerUniqueID [1], subjectUniqueID [2]
+    std::span<const uint8_t> wrap = field.value;
+    Tlv list;
+    if (!ReadTlv(wrap, list) || list.tag != 0x30) return;
+    std::span<const uint8_t> exts = list.value;
+    Tlv ext;
+    while (ReadTlv(exts, ext)) {
+      if (ext.tag != 0x30) return;
+      std::span<const uint8_t> e = ext.value;
+      Tlv oid, value;
+      if (!ReadTlv(e, oid) || oid.tag != 0x06) return;
+      if (!ReadTlv(e, value)) return;
+      if (value.tag == 0x01 && !ReadTlv(e, value)) return;  // critical
+      if (value.tag != 0x04) return;
+      if (oid.value.size() != sizeof(kSanOid) ||
+          !std::equal(oid.value.begin(), oid.value.end(), kSanOid)) {
+        continue;
+      }
+      std::span<const uint8_t> gv = value.value;
+      Tlv names;
+      if (!ReadTlv(gv, names) || names.tag != 0x30) return;
+      std::span<const uint8_t> n = names.value;
+      Tlv name;
+      while (ReadTlv(n, name) && out.size() < kMaxNames) {
+        if (name.tag == 0x82) out.emplace_back(name.value.begin(), name.value.end());
+      }
+      return;
+    }
+    return;
+  }
+}
+
 }  // namespace
 
 bool DecodeCertificate(std::span<const uint8_t> der, CertificateFields& out, bool full_validation) {
@@ -144,6 +187,7 @@ bool DecodeCertificate(std::span<const uint8_t> der, CertificateFields& out, boo
   if (!ReadTlv(t, issuer) || issuer.tag != 0x30) return false;
   if (!ReadTlv(t, validity) || validity.tag != 0x30) return false;
   if (!ReadTlv(t, subject) || subject.tag != 0x30) return false;
+  DecodeSubjectAltNames(t, out.subject_alt_names);  // what follows the subject
   std::span<const uint8_t> v = validity.value;
   if (!ReadTlv(v, not_before) || !ReadTlv(v, not_after)) return false;
   if (!DecodeName(issuer, out.issuer) || !DecodeName(subject, out.subject)) return false;

@@ -11,7 +11,9 @@
 // serial as uppercase colon-separated hex of the DER integer's content bytes ("00:AB:12", a
 // leading 00 kept for positive serials whose first byte has its high bit set, as Suricata shows
 // it); not_before / not_after as "2016-06-15T09:40:59" (UTC); fingerprint as the lowercase
-// colon-separated SHA-1 of the DER ("4a:a3:...:18").
+// colon-separated SHA-1 of the DER ("4a:a3:...:18"); subject_alt_names from the
+// subjectAltName extension's dNSName entries (other name forms are skipped). Names keep every
+// byte the certificate holds: an embedded NUL stays a NUL, as Suricata matches tls.cert_subject.
 //
 //   CertificateFields f;
 //   if (!DecodeCertificate(der, f)) ...   // raise tls.certificate_invalid_der
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace vigil::sensor {
 
@@ -30,6 +33,7 @@ struct CertificateFields {
   std::string not_before;
   std::string not_after;
   std::string fingerprint;
+  std::vector<std::string> subject_alt_names;  // dNSName entries of subjectAltName, in order
   void Clear();
 };
 

@@ -168,6 +168,8 @@ TEST(SignatureChecks, NoFastPatternSaysWhy) {
   EXPECT_EQ(WithCode(LintText(Rule("pcre:\"/ab+c/\";")), Code::kNoFastPattern)[0]->topic, "only pcre");
   EXPECT_EQ(WithCode(LintText(Rule("content:!\"abcd\";")), Code::kNoFastPattern)[0]->topic, "only negated contents");
   EXPECT_EQ(WithCode(LintText(Rule("flags:S;")), Code::kNoFastPattern)[0]->topic, "header checks only");
+  EXPECT_EQ(WithCode(LintText(Rule("dataset:isset,s,type string;")), Code::kNoFastPattern)[0]->topic,
+            "only dataset lookups");
 }
 
 TEST(SignatureChecks, WithoutAProbeThePrefilterChecksAreOff) {

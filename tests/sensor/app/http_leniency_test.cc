@@ -17,35 +17,8 @@ using testing::HttpHarness;
 
 constexpr std::string_view kBodyText = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS";
 
-struct Outcome {
-  std::string body;
-  std::string described;
-  uint64_t events = 0;
-};
-
-// Runs one GET and the given response (ended by the stream's close) in a split mode.
-Outcome Run(std::string_view resp, size_t mode) {
-  constexpr std::string_view kReq = "GET /f HTTP/1.1\r\nHost: a\r\n\r\n";
-  Outcome o;
-  testing::RunExchange({}, kReq, resp, mode, [&](const HttpTransaction& t) {
-    if (o.described.empty()) {
-      o.body = t.response_body;
-      o.events = t.events;
-    }
-    o.described += Describe(t);
-  });
-  return o;
-}
-
-// The response body in every split, checked identical to the unsplit one.
-Outcome RunAllSplits(std::string_view resp) {
-  Outcome ref = Run(resp, 0);
-  for (size_t mode : {size_t{1}, size_t{2}, size_t{5}, size_t{17}}) {
-    Outcome o = Run(resp, mode);
-    EXPECT_EQ(o.described, ref.described) << "mode " << mode;
-  }
-  return ref;
-}
+using Outcome = testing::ResponseOutcome;
+using testing::RunAllSplits;
 
 bool Has(const Outcome& o, HttpEvent e) { return o.events & (uint64_t{1} << static_cast<unsigned>(e)); }
 

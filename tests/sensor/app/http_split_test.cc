@@ -91,6 +91,35 @@ TEST(HttpSplit, WhitespaceRunJustUnderLineLimitStillChunked) {
   EXPECT_FALSE(Has(o, HttpEvent::kInvalidResponseChunkLen));
 }
 
+// tests/fuzz/corpus/http_fuzz/diff_ws_line_verdict_past_line_limit: after a whitespace-only
+// response header line, the next line decides whether the headers ended ("token:" follows or
+// not). Its token ran past max_line_length before the byte that decided: fed whole, the probe
+// saw that byte and read the whole line as body; fed in pieces, the line reader had already cut
+// the held line at 64 bytes, so 23 body bytes were lost (response_body_len 171 against 194).
+TEST(HttpSplit, TokenPastLineLimitAfterWhitespaceLineIsAllBody) {
+  HttpConfig cfg = testing::FuzzSmallLimits();
+  std::string tail = " " + std::string(90, 'j') + "\x13 rest\r\nmore";
+  Outcome o = RunAllSplits(cfg, kGet, "HTTP/1.1 200 OK\r\n \r\n" + tail);
+  EXPECT_EQ(o.body_len, tail.size());
+  EXPECT_EQ(o.body, tail.substr(0, 32));
+}
+
+// The line limit is the boundary: a colon at the 64th byte still makes the line a header (cut
+// by the line reader), one at the 65th does not and the line is body.
+TEST(HttpSplit, WhitespaceLineVerdictDecidesAtTheLineLimit) {
+  HttpConfig cfg = testing::FuzzSmallLimits();
+  std::string head = "HTTP/1.1 200 OK\r\n \r\n";
+  std::string fits = " " + std::string(62, 'x') + ": v\r\n\r\nbody";
+  Outcome header = RunAllSplits(cfg, kGet, head + fits);
+  EXPECT_EQ(header.body, "body");
+  EXPECT_EQ(header.body_len, 4u);
+  EXPECT_TRUE(Has(header, HttpEvent::kResponseFieldTooLong));
+  std::string past = " " + std::string(63, 'x') + ": v\r\n\r\nbody";
+  Outcome body = RunAllSplits(cfg, kGet, head + past);
+  EXPECT_EQ(body.body_len, past.size());
+  EXPECT_FALSE(Has(body, HttpEvent::kResponseFieldTooLong));
+}
+
 // A body labelled gzip that is not compressed passes through raw (libhtp's passthrough). Fed
 // whole, the parser kept only the first body-limit bytes for the passthrough and did not mark
 // the body truncated; fed in pieces, the bytes after the decision were appended (and cut) one

@@ -2,6 +2,8 @@
 // summaries, and feeding of request/response streams in any split.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -112,6 +114,40 @@ void RunExchange(const HttpConfig& cfg, std::string_view req, std::string_view r
   h.parser->OnEnd(Direction::kToServer);
   h.parser->OnEnd(Direction::kToClient);
   h.parser->DrainAll(fn);
+}
+
+// One GET and a response (ended by the stream's close): the first transaction's response body,
+// events and flags, and every transaction described.
+struct ResponseOutcome {
+  std::string body;
+  std::string described;
+  uint64_t events = 0;
+  uint32_t flags = 0;
+  size_t txs = 0;
+  bool Has(HttpEvent e) const { return events & (uint64_t{1} << static_cast<unsigned>(e)); }
+};
+
+inline ResponseOutcome RunResponse(const HttpConfig& cfg, std::string_view resp, size_t mode) {
+  constexpr std::string_view kReq = "GET /f HTTP/1.1\r\nHost: a\r\n\r\n";
+  ResponseOutcome o;
+  RunExchange(cfg, kReq, resp, mode, [&](const HttpTransaction& t) {
+    if (o.txs++ == 0) {
+      o.body = t.response_body;
+      o.events = t.events;
+      o.flags = t.flags;
+    }
+    o.described += Describe(t);
+  });
+  return o;
+}
+
+// RunResponse whole, then in several splits, each checked identical to the whole one.
+inline ResponseOutcome RunAllSplits(std::string_view resp, const HttpConfig& cfg = {}) {
+  ResponseOutcome ref = RunResponse(cfg, resp, 0);
+  for (size_t mode : {size_t{1}, size_t{2}, size_t{5}, size_t{17}}) {
+    EXPECT_EQ(RunResponse(cfg, resp, mode).described, ref.described) << "mode " << mode;
+  }
+  return ref;
 }
 
 }  // namespace vigil::sensor::testing

@@ -3,6 +3,7 @@
 #include "sensor/app/tls/tls_parser.h"
 
 #include <gtest/gtest.h>
+#include <openssl/x509v3.h>
 
 #include "core/counters.h"
 #include "sensor/app/tls/ja3.h"
@@ -269,6 +270,58 @@ TEST(TlsParser, OversizeHandshakeIsSkippedAndParsingGoesOn) {
   EXPECT_EQ(h.registry.Total("app.tls.handshake_too_large"), 1u);
   EXPECT_TRUE(h.parser->session().server_hello_seen);
   EXPECT_FALSE(h.parser->session().certificate_seen);
+}
+
+// A certificate with subjectAltName (two dNSNames around an IP address) and a NUL inside the
+// subject's O value.
+std::string CertificateWithSanAndNul() {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* x = X509_new();
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+  ASN1_TIME_set_string(X509_getm_notBefore(x), "20240115094059Z");
+  ASN1_TIME_set_string(X509_getm_notAfter(x), "20340115094059Z");
+  X509_NAME* subj = X509_get_subject_name(x);
+  const std::string org("Corporat\0on", 11);
+  X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(org.data()),
+                             static_cast<int>(org.size()), -1, 0);
+  X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("a.example"), -1, -1, 0);
+  X509_set_issuer_name(x, subj);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name,
+                                            "DNS:a.example,IP:192.0.2.1,DNS:b.example");
+  X509_add_ext(x, ext, -1);
+  X509_EXTENSION_free(ext);
+  return SignAndFree(x, key);
+}
+
+TEST(X509Certificate, SubjectAltNamesAndEmbeddedNul) {
+  CertificateFields f;
+  ASSERT_TRUE(DecodeCertificate(Bytes(CertificateWithSanAndNul()), f));
+  EXPECT_EQ(f.subject, std::string("O=Corporat\0on, CN=a.example", 27));
+  ASSERT_EQ(f.subject_alt_names.size(), 2u);  // the IP address is not a dNSName
+  EXPECT_EQ(f.subject_alt_names[0], "a.example");
+  EXPECT_EQ(f.subject_alt_names[1], "b.example");
+  // Without the extension: no names.
+  ASSERT_TRUE(DecodeCertificate(Bytes(MakeTestCertificate()), f));
+  EXPECT_TRUE(f.subject_alt_names.empty());
+}
+
+TEST(TlsParser, ClientCertificateKeptApartFromTheServers) {
+  TlsHarness h;
+  h.C(Record(22, Handshake(1, ModernClientHello())));
+  h.S(Record(22, Handshake(2, ServerHelloBody(0x0303, 0xc02f, "")) +
+                     Handshake(11, CertificateBody({MakeTestCertificate()}))));
+  // A client without a certificate answers with an empty list: nothing recorded.
+  h.C(Record(22, Handshake(11, CertificateBody({}))));
+  EXPECT_FALSE(h.parser->session().client_certificate_seen);
+  h.C(Record(22, Handshake(11, CertificateBody({CertificateWithSanAndNul()}))));
+  const TlsSession& s = h.parser->session();
+  ASSERT_TRUE(s.client_certificate_seen);
+  EXPECT_EQ(s.client_cert.subject_alt_names.size(), 2u);
+  EXPECT_EQ(s.cert.subject, "C=US, O=Example, CN=example.com");
+  EXPECT_EQ(s.cert_chain_length, 1u);
 }
 
 TEST(TlsParser, ResetForReuse) {

@@ -123,6 +123,19 @@ inline std::string CertificateBody(const std::vector<std::string>& ders) {
   return t.b;
 }
 
+// Signs `x` with `key`, returns its DER and frees both.
+inline std::string SignAndFree(X509* x, EVP_PKEY* key) {
+  X509_set_pubkey(x, key);
+  X509_sign(x, key, EVP_sha256());
+  unsigned char* der = nullptr;
+  int len = i2d_X509(x, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  X509_free(x);
+  EVP_PKEY_free(key);
+  return out;
+}
+
 // A self-made certificate: subject C=US, O=Example, CN=example.com; issuer C=US, O=Example CA,
 // CN=Example Root; serial 0x8A0B0C; valid 2024-01-15T09:40:59 .. 2034-01-15T09:40:59. DER.
 inline std::string MakeTestCertificate() {
@@ -148,15 +161,7 @@ inline std::string MakeTestCertificate() {
   add(iss, "CN", "Example Root");
   X509_set_issuer_name(x, iss);
   X509_NAME_free(iss);
-  X509_set_pubkey(x, key);
-  X509_sign(x, key, EVP_sha256());
-  unsigned char* der = nullptr;
-  int len = i2d_X509(x, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  X509_free(x);
-  EVP_PKEY_free(key);
-  return out;
+  return SignAndFree(x, key);
 }
 
 }  // namespace vigil::sensor::testing

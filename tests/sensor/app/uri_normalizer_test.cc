@@ -48,8 +48,10 @@ TEST(UriNormalizer, SeparatorsAndCase) {
   EXPECT_EQ(Norm("//a/./b", raw), "//a/./b");
 }
 
-TEST(UriNormalizer, QueryKeptRawAndAbsoluteFormStripped) {
-  EXPECT_EQ(Norm("/a/../b?x=%41&y=/../"), "/b?x=%41&y=/../");
+TEST(UriNormalizer, QueryDecodedNotNormalisedAndAbsoluteFormStripped) {
+  // libhtp url-decodes the query (valid %XX; invalid ones and '+' kept) but leaves its dots.
+  EXPECT_EQ(Norm("/a/../b?x=%41&y=/../"), "/b?x=A&y=/../");
+  EXPECT_EQ(Norm("/?arg=Zm%209v+%zz%4"), "/?arg=Zm 9v+%zz%4");
   EXPECT_EQ(Norm("http://Example.com:8080/a/./b?q"), "/a/b?q");
   UriParts p = SplitUri("http://user:pw@Example.com:8080/p?q#f");
   EXPECT_EQ(p.scheme, "http");

@@ -38,6 +38,10 @@ TEST(DecodeEventTest, SuricataNamesAreKept) {
   EXPECT_EQ(DecodeEventName(DecodeEvent::kIpv6ExthdrDuplFh), "ipv6.exthdr_dupl_fh");
   EXPECT_EQ(DecodeEventName(DecodeEvent::kGreVersion1NoKey), "gre.version1_no_key");
   EXPECT_EQ(DecodeEventName(DecodeEvent::kNullUnsupportedType), "ltnull.unsupported_type");
+  EXPECT_EQ(DecodeEventName(DecodeEvent::kIpv6Ipv6InIpv6WrongVersion), "ipv6.ipv6_in_ipv6_wrong_version");
+  EXPECT_EQ(DecodeEventName(DecodeEvent::kIpv6FragOverlap), "ipv6.frag_overlap");
+  EXPECT_EQ(DecodeEventName(DecodeEvent::kIpv4FragOverlap), "ipv4.frag_overlap");
+  EXPECT_EQ(DecodeEventName(DecodeEvent::kSctpPktTooSmall), "sctp.pkt_too_small");
 }
 
 TEST(DecoderCountersTest, RegistersOnceWithExpectedNames) {

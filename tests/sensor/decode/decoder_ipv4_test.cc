@@ -114,6 +114,33 @@ TEST_F(DecoderTest, Ipv4ValidOptions) {
   EXPECT_NO_EVENTS();
 }
 
+TEST_F(DecoderTest, Ipv4OptionsSeenAreRecordedForIpopts) {
+  Ip4Opt o;
+  // NOP, record route, router alert, EOL + padding.
+  o.options = {1, 7, 7, 4, 0, 0, 0, 0, 148, 4, 0, 0, 0, 0, 0, 0};
+  const Packet& p = Decode(V4Tcp(o), link_type::kIpv4);
+  ASSERT_TRUE(p.is_tcp());
+  for (uint8_t type : {1, 7, 148, 0}) EXPECT_TRUE(p.has_ipv4_option(type)) << int{type};
+  for (uint8_t type : {68, 130, 131, 133, 137, 136}) EXPECT_FALSE(p.has_ipv4_option(type)) << int{type};
+
+  // Extended security (RFC 1108, type 133) is known: no opt_unknown.
+  o.options = {133, 4, 1, 2};
+  Decode(V4Tcp(o), link_type::kIpv4);
+  EXPECT_TRUE(packet_.has_ipv4_option(133));
+  EXPECT_NO_EVENTS();
+
+  // An unknown type sets only the "unknown" bit, which no named option matches.
+  o.options = {0x9e, 4, 0, 0};
+  Decode(V4Tcp(o), link_type::kIpv4);
+  EXPECT_EQ(packet_.ipv4_opts, kIpv4OptionUnknownBit);
+  EXPECT_EVENT(DecodeEvent::kIpv4OptUnknown);
+
+  // A header without options.
+  Decode(V4Tcp(), link_type::kIpv4);
+  EXPECT_EQ(packet_.ipv4_opts, 0);
+  EXPECT_FALSE(packet_.has_ipv4_option(1));
+}
+
 struct OptCase {
   Bytes options;
   DecodeEvent event;
@@ -190,9 +217,9 @@ TEST_F(DecoderTest, Ipv4CarryingIcmpv6) {
 }
 
 TEST_F(DecoderTest, OtherProtocolsKeepIpProtoWithoutL4) {
-  const Packet& p = Decode(Ipv4("192.0.2.1", "198.51.100.2", 132, Bytes(28, 0)), link_type::kIpv4);
+  const Packet& p = Decode(Ipv4("192.0.2.1", "198.51.100.2", 89, Bytes(28, 0)), link_type::kIpv4);
   EXPECT_TRUE(p.decoded);
-  EXPECT_EQ(p.ip_proto, 132);  // SCTP
+  EXPECT_EQ(p.ip_proto, 89);  // OSPF (SCTP now has its common header decoded: decoder_l4_test)
   EXPECT_EQ(p.l4, nullptr);
   EXPECT_NO_EVENTS();
 }

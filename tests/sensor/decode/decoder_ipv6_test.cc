@@ -135,6 +135,19 @@ TEST_F(DecoderTest, Ipv6ExtensionHeaderAnomalies) {
   }
 }
 
+TEST_F(DecoderTest, Ipv6NothingAfterAnExtensionHeaderIsATruncatedChain) {
+  // An atomic fragment header naming TCP with no byte after it (as Suricata: trunc_exthdr, not
+  // tcp.pkt_too_small).
+  const Packet& p = Decode(Ipv6(kSrc, kDst, 44, FragHdr(6, 0, false, 9)), link_type::kIpv6);
+  EXPECT_TRUE(p.decoded);
+  EXPECT_EVENT(DecodeEvent::kIpv6ExthdrUselessFh);
+  EXPECT_EVENT(DecodeEvent::kIpv6TruncExthdr);
+  EXPECT_FALSE(p.has_event(DecodeEvent::kTcpPktTooSmall));
+  // No Next Header after an extension header with nothing after it is fine.
+  Decode(Ipv6(kSrc, kDst, 60, ExtHdr(59, kDstBody)), link_type::kIpv6);
+  EXPECT_FALSE(packet_.has_event(DecodeEvent::kIpv6TruncExthdr));
+}
+
 TEST_F(DecoderTest, Ipv6DestinationOptionsBeforeAndAfterRoutingHeader) {
   Decode(V6Chain(60, Cat({ExtHdr(43, kDstBody), ExtHdr(60, RhBody(2)), ExtHdr(6, kDstBody)})),
          link_type::kIpv6);

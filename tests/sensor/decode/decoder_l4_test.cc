@@ -46,6 +46,10 @@ TEST_F(DecoderTest, TcpSackBlocks) {
   const Packet& p = Decode(V4(6, Tcp(1, 2, tcp_flag::kAck, opts)), link_type::kIpv4);
   EXPECT_EQ(p.tcp.sack_blocks, 2);
   EXPECT_NO_EVENTS();
+  // An empty SACK option (length 2, no block) is allowed.
+  Decode(V4(6, Tcp(1, 2, tcp_flag::kAck, {1, 1, 5, 2})), link_type::kIpv4);
+  EXPECT_EQ(packet_.tcp.sack_blocks, 0);
+  EXPECT_NO_EVENTS();
 }
 
 struct TcpOptCase {
@@ -164,6 +168,25 @@ TEST_F(DecoderTest, UdpChecksums) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+TEST_F(DecoderTest, SctpCommonHeader) {
+  // Ports 2905 -> 2944, verification tag, checksum, then one chunk header.
+  const Bytes sctp = {0x0b, 0x59, 0x0b, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 4};
+  const Packet& p = Decode(V4(132, sctp), link_type::kIpv4);
+  EXPECT_TRUE(p.decoded);
+  EXPECT_EQ(p.ip_proto, 132);
+  EXPECT_EQ(p.sport, 2905);
+  EXPECT_EQ(p.dport, 2944);
+  EXPECT_EQ(p.payload_len, 0u);
+  EXPECT_NO_EVENTS();
+  EXPECT_EQ(Counter("decoder.sctp"), 1u);
+
+  Decode(V6(132, Bytes(11, 0)), link_type::kIpv6);
+  EXPECT_EVENT(DecodeEvent::kSctpPktTooSmall);
+  EXPECT_EQ(packet_.ip_proto, 132);
+  EXPECT_EQ(packet_.sport, 0);
+  EXPECT_EQ(Counter("decoder.invalid"), 1u);
 }
 
 TEST_F(DecoderTest, UdpLengthAnomalies) {

@@ -188,6 +188,33 @@ TEST_F(DecoderTest, IpInIp) {
   EXPECT_NO_EVENTS();
 }
 
+TEST_F(DecoderTest, BrokenInnerHeaderOverIpv6NamesTheTunnel) {
+  Bytes inner = InnerV6();
+  inner[0] = static_cast<uint8_t>(0x40 | (inner[0] & 0x0f));  // version 4 in an IPv6 header
+  Decode(Ipv6("2001:db8::1", "2001:db8::2", 41, inner), link_type::kIpv6);
+  EXPECT_EVENT(DecodeEvent::kIpv6Ipv6InIpv6WrongVersion);
+  EXPECT_FALSE(packet_.has_event(DecodeEvent::kIpv6WrongIpVersion));
+  EXPECT_TRUE(packet_.decoded);  // the outer IPv6 packet stays
+  EXPECT_EQ(packet_.ip_proto, 41);
+  EXPECT_EQ(packet_.tunnel_depth, 0);
+  EXPECT_EQ(Counter("decoder.invalid"), 1u);
+  EXPECT_EQ(Counter("decoder.ipv6"), 1u);
+
+  Decode(Ipv6("2001:db8::1", "2001:db8::2", 41, Bytes(39, 0x60)), link_type::kIpv6);
+  EXPECT_EVENT(DecodeEvent::kIpv6Ipv6InIpv6TooSmall);
+
+  Bytes v4 = InnerV4();
+  v4[0] = 0x65;
+  Decode(Ipv6("2001:db8::1", "2001:db8::2", 4, v4), link_type::kIpv6);
+  EXPECT_EVENT(DecodeEvent::kIpv6Ipv4InIpv6WrongVersion);
+  Decode(Ipv6("2001:db8::1", "2001:db8::2", 4, Bytes(19, 0x45)), link_type::kIpv6);
+  EXPECT_EVENT(DecodeEvent::kIpv6Ipv4InIpv6TooSmall);
+
+  // Over IPv4 the inner header's own events stay.
+  Decode(OuterV4(41, inner), link_type::kIpv4);
+  EXPECT_EVENT(DecodeEvent::kIpv6WrongIpVersion);
+}
+
 TEST_F(DecoderTest, TunnelDepthLimit) {
   // GRE in GRE in GRE with room for two tunnels: the third is left undecoded.
   cfg_.max_tunnel_depth = 2;

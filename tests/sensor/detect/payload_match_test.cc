@@ -179,3 +179,66 @@ alert udp any any -> any any (content:!"neg-only"; sid:4;))");
 
 }  // namespace
 }  // namespace vigil::sensor::testing
+
+namespace vigil::sensor::testing {
+namespace {
+
+// ipv4.hdr / tcp.hdr / udp.hdr / icmpv4.hdr / ipv6.hdr come from the packet's own headers.
+TEST(HeaderBuffers, InspectTheDecodedHeaders) {
+  Harness h(R"(alert ip any any -> any any (ipv4.hdr; content:"|45 00|"; depth:2; sid:1;)
+alert tcp any any -> any any (tcp.hdr; content:"|50 18|"; offset:12; depth:2; sid:2;)
+alert icmp any any -> any any (icmpv4.hdr; content:"|be 0a 7b 00 03|"; sid:3;)
+alert ip any any -> any any (ipv6.hdr; content:"|40|"; offset:7; depth:1; sid:4;)
+alert udp any any -> any any (udp.hdr; content:"|00 35|"; offset:2; depth:2; sid:5;))");
+  ASSERT_EQ(h.engine->stats().rules_compiled, 5u);
+  // Points the packet's L3 / L4 / payload into `bytes` (L4 at `l4`, payload at `payload`).
+  auto attach = [](TestPacket& t, std::vector<uint8_t>& bytes, size_t l4, size_t payload) {
+    t.pkt.l3 = bytes.data();
+    t.pkt.l3_len = static_cast<uint32_t>(bytes.size());
+    t.pkt.l4 = bytes.data() + l4;
+    t.pkt.l4_len = static_cast<uint32_t>(bytes.size() - l4);
+    t.pkt.payload = bytes.data() + payload;
+  };
+  // IPv4 + TCP (data offset 5, flags PSH|ACK) + "hi".
+  std::vector<uint8_t> frame(42, 0);
+  frame[0] = 0x45;
+  frame[32] = 0x50;
+  frame[33] = 0x18;
+  auto p = MakePacket(6, "1.1.1.1", 1, "2.2.2.2", 80, "hi");
+  attach(*p, frame, 20, 40);
+  EXPECT_THAT(h.Run(p->pkt), ::testing::ElementsAre(1u, 2u));
+  // ICMP redirect: the 8-byte header holds the gateway address.
+  std::vector<uint8_t> icmp = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 1, 0, 0, 10, 123, 0, 2, 10, 123, 0, 1,
+                               0x05, 0x01, 0x13, 0xbe, 0x0a, 0x7b, 0x00, 0x03};
+  auto q = MakePacket(1, "10.123.0.2", 0, "10.123.0.1", 0, "");
+  attach(*q, icmp, 20, 28);
+  EXPECT_THAT(h.Run(q->pkt), ::testing::ElementsAre(1u, 3u));
+  // IPv6 with hop limit 64 over UDP to port 53.
+  std::vector<uint8_t> v6(48, 0);
+  v6[0] = 0x60;
+  v6[6] = 17;
+  v6[7] = 0x40;
+  v6[43] = 0x35;
+  auto u = MakePacket(17, "::1", 1, "::2", 53, "");
+  u->pkt.ip_version = 6;
+  attach(*u, v6, 40, 48);
+  EXPECT_THAT(h.Run(u->pkt), ::testing::ElementsAre(4u, 5u));
+  // Extension headers belong to ipv6.hdr: a destination-options header (8 bytes) before UDP.
+  Harness x(R"(alert ip any any -> any any (ipv6.hdr; content:"|11 00 00 00 00 00 00 00|"; offset:40; endswith; sid:6;))");
+  std::vector<uint8_t> ext(56, 0);
+  ext[0] = 0x60;
+  ext[6] = 60;
+  ext[40] = 17;
+  auto e = MakePacket(17, "::1", 1, "::2", 53, "");
+  e->pkt.ip_version = 6;
+  attach(*e, ext, 48, 56);
+  EXPECT_THAT(x.Run(e->pkt), ::testing::ElementsAre(6u));
+  EXPECT_THAT(x.Run(u->pkt), ::testing::IsEmpty());
+  // No decoded L3 bytes: no header buffer, no alert.
+  auto none = MakePacket(6, "1.1.1.1", 1, "2.2.2.2", 80, "hi");
+  none->pkt.l4 = nullptr;
+  EXPECT_THAT(h.Run(none->pkt), ::testing::IsEmpty());
+}
+
+}  // namespace
+}  // namespace vigil::sensor::testing

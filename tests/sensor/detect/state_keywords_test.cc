@@ -1,6 +1,6 @@
 // Keywords that keep state or read flow facts: xbits (per host / host pair, with expiry),
-// flowint, app-layer-protocol, stream_size; the default classification set; and the skip
-// reasons of keywords the engine cannot evaluate.
+// flowint, app-layer-protocol, app-layer-event, multi-buffers (any item matches), stream_size;
+// the default classification set; and the skip reasons of keywords the engine cannot evaluate.
 #include <gtest/gtest.h>
 
 #include "rules/signature/default_classifications.h"
@@ -86,6 +86,78 @@ alert tcp any any -> any any (app-layer-protocol:tls,final; content:"x"; sid:3;)
   EXPECT_THAT(run("http"), ElementsAre(1u));
   EXPECT_THAT(run("tls"), ElementsAre(2u, 3u));
   EXPECT_THAT(run(""), IsEmpty());  // not yet known: neither form matches
+}
+
+TEST(AppLayerEvent, MatchesEventsOfTheInspection) {
+  Harness h(R"(alert dns any any -> any any (app-layer-event:dns.z_flag_set; sid:1;)
+alert tcp any any -> any any (app-layer-event:tls.invalid_record_type; sid:2;))");
+  EXPECT_EQ(h.engine->stats().rules_compiled, 2u);
+  auto udp = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 53, "q");
+  auto tcp = MakePacket(6, "1.1.1.1", 1, "2.2.2.2", 443, "x");
+  auto run = [&](const Packet& p, std::string_view proto, std::vector<std::string_view> events) {
+    BufferSet b;
+    InspectInput in{.packet = &p, .buffers = &b, .flow = &h.flow, .to_server = true,
+                    .established = true, .app_proto = proto};
+    in.app_events = events;
+    h.thread->Inspect(in, &h.q);
+    return Sids(h.q);
+  };
+  EXPECT_THAT(run(udp->pkt, "dns", {"dns.not_a_request", "dns.z_flag_set"}), ElementsAre(1u));
+  EXPECT_THAT(run(udp->pkt, "dns", {"dns.not_a_request"}), IsEmpty());
+  EXPECT_THAT(run(udp->pkt, "dns", {}), IsEmpty());
+  EXPECT_THAT(run(tcp->pkt, "tls", {"tls.invalid_record_type"}), ElementsAre(2u));
+  EXPECT_THAT(run(tcp->pkt, "tls", {"tls.invalid_record_version"}), IsEmpty());
+}
+
+TEST(DnsOpcode, ComparesTheInspectedMessagesOpcode) {
+  Harness h(R"(alert dns any any -> any any (dns.opcode:4; sid:1;)
+alert dns any any -> any any (dns.opcode:!0; sid:2;)
+alert dns any any -> any any (dns.opcode:>2; sid:3;))");
+  EXPECT_EQ(h.engine->stats().rules_compiled, 3u);
+  auto p = MakePacket(17, "1.1.1.1", 1, "2.2.2.2", 53, "q");
+  auto run = [&](int16_t opcode) {
+    BufferSet b;
+    InspectInput in{.packet = &p->pkt, .buffers = &b, .flow = &h.flow, .to_server = true,
+                    .established = true, .app_proto = "dns"};
+    in.dns_opcode = opcode;
+    h.thread->Inspect(in, &h.q);
+    return Sids(h.q);
+  };
+  EXPECT_THAT(run(4), ElementsAre(1u, 2u, 3u));
+  EXPECT_THAT(run(0), IsEmpty());
+  EXPECT_THAT(run(2), ElementsAre(2u));
+  EXPECT_THAT(run(-1), IsEmpty());  // not a DNS message inspection
+}
+
+TEST(MultiBuffer, AnyItemMatchesWithAndWithoutTransforms) {
+  Harness h(R"(alert tls any any -> any any (tls.alpn; content:"http/1.1"; sid:1;)
+alert tls any any -> any any (tls.subjectaltname; content:"server15.example"; sid:2;)
+alert tls any any -> any any (tls.subjectaltname; to_uppercase; content:"SERVER2."; startswith; sid:3;)
+alert tls any any -> any any (tls.alpn; content:"h2"; bsize:2; tls.subjectaltname; content:"server2"; sid:4;))");
+  EXPECT_EQ(h.engine->stats().rules_compiled, 4u);
+  auto p = MakePacket(6, "1.1.1.1", 1, "2.2.2.2", 443, "");
+  auto bytes = [](std::string_view s) {
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  auto run = [&](std::vector<std::string_view> alpn, std::vector<std::string_view> san) {
+    std::vector<std::span<const uint8_t>> a, n;
+    for (auto v : alpn) a.push_back(bytes(v));
+    for (auto v : san) n.push_back(bytes(v));
+    BufferSet b;
+    b.SetMulti(BufferId::kTlsAlpn, a);
+    b.SetMulti(BufferId::kTlsSubjectAltName, n);
+    InspectInput in{.packet = &p->pkt, .buffers = &b, .flow = &h.flow, .to_server = true,
+                    .established = true, .app_proto = "tls"};
+    h.thread->Inspect(in, &h.q);
+    return Sids(h.q);
+  };
+  EXPECT_THAT(run({"h2", "http/1.1"}, {"server1.example", "server15.example", "server2.example"}),
+              ElementsAre(1u, 2u, 3u, 4u));
+  EXPECT_THAT(run({"h2"}, {"server2.example"}), ElementsAre(3u, 4u));
+  EXPECT_THAT(run({"http/1.1"}, {"server1.example"}), ElementsAre(1u));
+  // bsize applies to each item alone, never to the items joined.
+  EXPECT_THAT(run({"h2x", "h"}, {"server2.example"}), ElementsAre(3u));
+  EXPECT_THAT(run({}, {}), IsEmpty());
 }
 
 TEST(StreamSize, ComparesTheSideTheRuleNames) {

@@ -14,24 +14,12 @@ using namespace pipeline_test;
 constexpr uint32_t kClient = 0x0a000001;  // 10.0.0.1
 constexpr uint32_t kServer = 0x0a000002;  // 10.0.0.2
 
-struct PcapRun {
-  std::vector<std::string> lines;
-  ParsedEve eve;
-  RunSummary summary;
+struct PcapRun : OfflineRun {
   StreamStore streams;
 };
 
 void RunPcap(const std::string& pcap, std::vector<std::string> sets, PcapRun& out) {
-  sets.push_back("runmode=single");
-  SensorConfig cfg = MakeConfig({pcap}, sets);
-  MemorySink sink;
-  PipelineOptions opts;
-  opts.plugins = CollectStreams(out.streams);
-  auto r = RunOffline(cfg, sink, opts);
-  ASSERT_TRUE(r.ok()) << r.error().ToString();
-  out.summary = std::move(*r);
-  out.lines = sink.Lines();
-  out.eve = ParseEve(out.lines);
+  RunOfflinePcap(pcap, std::move(sets), CollectStreams(out.streams), out);
 }
 
 TEST(Anomalies, TruncatedIpv4PacketIsAnAnomalyEvent) {

@@ -3,6 +3,7 @@
 // writing LOGDIR/eve.json with the summary on stdout.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "tests/sensor/pipeline/pipeline_test_util.h"
@@ -103,6 +104,64 @@ TEST_F(Cli, OfflineRunWritesEveAndPrintsTheSummary) {
   EXPECT_EQ(d.rc, 0) << d.out;
   EXPECT_NE(d.out.find("SOURCE.md"), std::string::npos) << d.out;
   EXPECT_GT(ReadLines(out2 / "eve.json").size(), lines.size());
+}
+
+// Alert lines of a run, and how many carry `needle`.
+size_t CountWith(const std::vector<std::string>& lines, const std::string& needle) {
+  return static_cast<size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+    return l.find("\"event_type\":\"alert\"") != std::string::npos && l.find(needle) != std::string::npos;
+  }));
+}
+
+TEST_F(Cli, IpsModeBlocksDropMatchesAndDropsTheFlowOfAnIpOnlyRule) {
+  TempDir dir;
+  constexpr uint32_t kC = 0x0a000001, kS = 0x0a000002;
+  const std::string pcap = dir / "ips.pcap";
+  ASSERT_TRUE(WritePcap(pcap, {TcpFrame(kC, kS, 40010, 80, 100, 0, tcp_flag::kSyn),
+                               TcpFrame(kS, kC, 80, 40010, 500, 101, tcp_flag::kSyn | tcp_flag::kAck),
+                               TcpFrame(kC, kS, 40010, 80, 101, 501, tcp_flag::kAck),
+                               TcpFrame(kC, kS, 40010, 80, 101, 501, tcp_flag::kAck | tcp_flag::kPsh, "hello")}));
+  const std::string rules = dir / "drop.rules";
+  {
+    std::ofstream f(rules);
+    f << "drop ip 10.0.0.1 any -> any any (msg:\"ip only drop\"; sid:1;)\n";
+  }
+  const std::string base = "-r " + ShellQuote(pcap) + " -S " + ShellQuote(rules) + " --runmode single";
+  TempDir ids_dir, ips_dir;
+  auto ids = Sensor(base + " -l " + ShellQuote(ids_dir.path()));
+  ASSERT_EQ(ids.rc, 0) << ids.out;
+  const auto ids_lines = ReadLines(ids_dir / "eve.json");
+  EXPECT_EQ(CountWith(ids_lines, "\"signature_id\":1,"), 3u);  // every client packet
+  EXPECT_EQ(CountWith(ids_lines, "\"action\":\"allowed\""), 3u);
+  auto ips = Sensor(base + " -l " + ShellQuote(ips_dir.path()) + " --set simulate-ips=true");
+  ASSERT_EQ(ips.rc, 0) << ips.out;
+  const auto ips_lines = ReadLines(ips_dir / "eve.json");
+  EXPECT_EQ(CountWith(ips_lines, "\"signature_id\":1,"), 1u);  // the flow is dropped after it
+  EXPECT_EQ(CountWith(ips_lines, "\"action\":\"blocked\""), 1u);
+}
+
+TEST_F(Cli, MidstreamPassFlowPolicyKeepsRulesOffTheFlow) {
+  TempDir dir;
+  constexpr uint32_t kC = 0x0a000001, kS = 0x0a000002;
+  const std::string pcap = dir / "mid.pcap";
+  ASSERT_TRUE(WritePcap(pcap, {TcpFrame(kC, kS, 40011, 80, 101, 501, tcp_flag::kAck | tcp_flag::kPsh, "abcdef"),
+                               TcpFrame(kS, kC, 80, 40011, 501, 107, tcp_flag::kAck | tcp_flag::kPsh, "xyz")}));
+  const std::string rules = dir / "c.rules";
+  {
+    std::ofstream f(rules);
+    f << "alert tcp any any -> any any (msg:\"abc\"; content:\"abcdef\"; sid:7;)\n";
+  }
+  const std::string base = "-r " + ShellQuote(pcap) + " -S " + ShellQuote(rules) +
+                           " --runmode single --set stream.midstream=true";
+  TempDir on, off;
+  auto r1 = Sensor(base + " -l " + ShellQuote(on.path()));
+  ASSERT_EQ(r1.rc, 0) << r1.out;
+  EXPECT_GE(CountWith(ReadLines(on / "eve.json"), "\"signature_id\":7,"), 1u);
+  auto r2 = Sensor(base + " -l " + ShellQuote(off.path()) + " --set stream.midstream-policy=pass-flow");
+  ASSERT_EQ(r2.rc, 0) << r2.out;
+  EXPECT_EQ(CountWith(ReadLines(off / "eve.json"), "\"signature_id\":7,"), 0u);
+  auto bad = Sensor(base + " -l " + ShellQuote(off.path()) + " --set stream.midstream-policy=bypass");
+  EXPECT_NE(bad.rc, 0) << "bypass is not valid with midstream pick-up on: " << bad.out;
 }
 
 }  // namespace

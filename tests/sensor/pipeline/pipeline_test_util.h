@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "sensor/output/memory_sink.h"
 #include "sensor/pipeline/pipeline.h"
 #include "sensor/pipeline/sensor_config.h"
 #include "sensor/pipeline/worker_plugin.h"
@@ -133,7 +134,7 @@ struct EveFlow {
   std::string proto, src_ip, dest_ip;
   uint64_t src_port = 0, dest_port = 0;
   uint64_t pkts_toserver = 0, pkts_toclient = 0, bytes_toserver = 0, bytes_toclient = 0;
-  std::string start, end, state, reason, community_id, sensor_id, province;
+  std::string start, end, state, reason, community_id, sensor_id, province, action;
   uint64_t flow_id = 0;
   int64_t age = 0;
   bool alerted = false;
@@ -207,6 +208,7 @@ inline ParsedEve ParseEve(const std::vector<std::string>& lines) {
         f.end = Str(fl, "end");
         f.state = Str(fl, "state");
         f.reason = Str(fl, "reason");
+        f.action = Str(fl, "action");
         int64_t age = 0;
         if (fl["age"].get(age) == simdjson::SUCCESS) f.age = age;
         bool alerted = false;
@@ -226,6 +228,28 @@ inline ParsedEve ParseEve(const std::vector<std::string>& lines) {
     }
   }
   return out;
+}
+
+// One in-process run (runmode single) of `pcap` with `sets` and `plugins`: the summary, the EVE
+// lines and their parse.
+struct OfflineRun {
+  std::vector<std::string> lines;
+  ParsedEve eve;
+  RunSummary summary;
+};
+
+inline void RunOfflinePcap(const std::string& pcap, std::vector<std::string> sets,
+                           WorkerPluginFactory plugins, OfflineRun& out) {
+  sets.push_back("runmode=single");
+  SensorConfig cfg = MakeConfig({pcap}, sets);
+  MemorySink sink;
+  PipelineOptions opts;
+  opts.plugins = std::move(plugins);
+  auto r = RunOffline(cfg, sink, opts);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  out.summary = std::move(*r);
+  out.lines = sink.Lines();
+  out.eve = ParseEve(out.lines);
 }
 
 inline std::vector<std::string> ReadLines(const std::string& path) {
