@@ -133,9 +133,9 @@ class HttpParser final : public AppParser {
   void EndResponseHeaders(Side& s);
   // After a whitespace-only response header line: 0 when the next line (its first bytes in
   // `held` + `data`) reads "token:" or is blank (the whitespace line is ignored), 1 when it
-  // does not (the headers ended), -1 when more bytes are needed. A line that reaches `max_line`
-  // bytes without a verdict gets 1 there (no "token:" within the line limit): the line reader
-  // would cut it at that byte, so waiting longer would make the verdict and the body bytes
+  // does not (the headers ended), -1 when more bytes are needed. A line whose first `max_line`
+  // bytes give no verdict gets 1 (no "token:" within the line limit): the line reader
+  // would cut it there, so waiting longer would make the verdict and the body bytes
   // depend on where the stream is split.
   static int WsLineVerdict(std::string_view held, std::span<const uint8_t> data, size_t max_line);
   // After "\n\r\r\n" in response headers: 0 when a blank line follows (one deformed end of
