@@ -13,6 +13,7 @@
 #include "sensor/app/mqtt/mqtt_eve.h"
 #include "sensor/app/mqtt/mqtt_parser.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "tests/fuzz/two_streams.h"
 
 namespace {
 
@@ -50,9 +51,7 @@ std::string Run(const MqttConfig& cfg, std::string_view c, std::string_view s, s
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  size_t cut = in.find("\xff\xff");
-  std::string_view c = in.substr(0, cut);
-  std::string_view s = cut == std::string_view::npos ? std::string_view() : in.substr(cut + 2);
+  auto [c, s] = SplitTwoStreams(in);
   MqttConfig cfg;
   if (!c.empty() && (static_cast<uint8_t>(c[0]) & 0x40)) cfg.max_msg_length = 64;
   std::string whole = Run(cfg, c, s, size + 1);

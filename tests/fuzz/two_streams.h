@@ -1,0 +1,18 @@
+// TwoStreams: a fuzz input cut at its first "\xff\xff" into a client stream and a server
+// stream (the server stream is empty when there is no cut). Used by the differential parser
+// targets that feed both directions whole and in pieces.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+struct TwoStreams {
+  std::string_view client;
+  std::string_view server;
+};
+
+inline TwoStreams SplitTwoStreams(std::string_view in) {
+  size_t cut = in.find("\xff\xff");
+  if (cut == std::string_view::npos) return {in, {}};
+  return {in.substr(0, cut), in.substr(cut + 2)};
+}
