@@ -14,7 +14,7 @@ enum RxCounter : uint32_t {
   kFrames, kBatchesStored, kEventsStored, kDuplicates, kOutOfOrder, kGaps, kOriginMismatch,
   kUnexpectedType, kBadEnvelope, kStoreErrors, kCommitErrors, kCommits, kAcksSent, kAcksDropped,
   kHellos, kHeartbeats, kControlAcks, kHandshakeFailed, kZapAccepted, kZapDenied, kZapMalformed,
-  kControlSent, kControlResent, kControlDropped,
+  kControlSent, kControlResent, kControlDropped, kConnections, kDisconnects,
   kRejectBase,  // + FrameReject value (1..kCount_-1)
 };
 constexpr CounterDef kDefs[] = {
@@ -42,6 +42,10 @@ constexpr CounterDef kDefs[] = {
     {"transport.rx.control_sent", "control messages sent to senders for the first time"},
     {"transport.rx.control_resent", "control messages sent again (reconnect or resend timeout)"},
     {"transport.rx.control_send_blocked", "control sends that found the peer's queue full (retried)"},
+    {"transport.rx.connections", "connections that completed the handshake (CURVE or plaintext)"},
+    {"transport.rx.disconnects",
+     "connections closed: the peer left, its handshake was refused, or it sent a message over "
+     "transport.max-frame-bytes (refused unread by ZeroMQ, which drops the connection)"},
     {"transport.rx.rejected.truncated", "frames rejected: truncated"},
     {"transport.rx.rejected.oversize", "frames rejected: larger than transport.max-frame-bytes"},
     {"transport.rx.rejected.bad_magic", "frames rejected: bad magic"},
@@ -55,8 +59,9 @@ constexpr CounterDef kDefs[] = {
 };
 static_assert(std::size(kDefs) == kRejectBase + static_cast<size_t>(FrameReject::kCount_) - 1);
 
-constexpr int kMonitorEvents = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+constexpr int kHandshakeFailedEvents =
+    ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+constexpr int kMonitorEvents = kHandshakeFailedEvents | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED;
 
 // A commit's write batch buffer is kept for the next commit up to this size.
 constexpr size_t kKeepBatchBytes = 32u << 20;
@@ -194,7 +199,9 @@ void Receiver::Run() {
       }
       if (items[1].revents & ZMQ_POLLIN) {
         while (auto ev = monitor_->Read()) {
-          if (ev->event & kMonitorEvents) block_->Add(group_[kHandshakeFailed]);
+          if (ev->event & kHandshakeFailedEvents) block_->Add(group_[kHandshakeFailed]);
+          if (ev->event & ZMQ_EVENT_HANDSHAKE_SUCCEEDED) block_->Add(group_[kConnections]);
+          if (ev->event & ZMQ_EVENT_DISCONNECTED) block_->Add(group_[kDisconnects]);
         }
       }
       if (items[0].revents & ZMQ_POLLIN) ProcessAvailable();

@@ -155,6 +155,10 @@ TEST_F(TransportFixture, RandomBytesOnRawTcpAreRejectedWithoutHarm) {
     [[maybe_unused]] ssize_t n = ::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
     ::close(fd);
   }
+  // Every junk connection is counted as it is dropped.
+  EXPECT_TRUE(WaitFor([&] { return rx->counters().Total("transport.rx.disconnects") >= 20; }))
+      << rx->counters().Total("transport.rx.disconnects") << " disconnects, "
+      << rx->counters().Total("transport.rx.handshake_failed") << " failed handshakes";
   // The receiver is still healthy: a legitimate sender gets through.
   auto tx = Sender::Start(*tx_db_, TxOptions(ep));
   ASSERT_TRUE(tx.ok());
