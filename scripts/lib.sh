@@ -7,7 +7,7 @@ VIGIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VIGIL_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libpcap-dev libhyperscan-dev libzmq3-dev cppzmq-dev librocksdb-dev libsimdjson-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libpcre2-dev zlib1g-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libpcre2-dev zlib1g-dev liblz4-dev libssl-dev
   libsodium-dev libfmt-dev libcli11-dev
   clang libclang-rt-14-dev
   tshark tcpreplay iproute2 jq libcap2-bin procps

@@ -1,5 +1,7 @@
 #include "transport/frame.h"
 
+#include <lz4.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -32,6 +34,18 @@ bool ValidOrigin(std::string_view o, const FrameLimits& limits) {
 
 bool KnownType(uint8_t t) { return t >= 1 && t <= 6; }
 
+bool Compressed(const FrameView& f) { return (f.flags & kFrameFlagLz4) != 0; }
+
+// A compressed payload: 4 bytes of raw length, then at least one byte of LZ4 block.
+constexpr size_t kRawLenBytes = 4;
+
+// Events of a batch (raw or decompressed): newline-terminated, event_count lines.
+const char* CheckEvents(std::string_view events, uint32_t event_count) {
+  if (events.empty() || events.back() != '\n') return "batch payload not newline-terminated";
+  if (CountEvents(events) != event_count) return "batch event_count does not match payload";
+  return nullptr;
+}
+
 // Type-specific consistency. Returns nullptr when fine, else what is wrong.
 const char* CheckFields(const FrameView& f) {
   switch (f.type) {
@@ -39,10 +53,15 @@ const char* CheckFields(const FrameView& f) {
       if (f.seq == 0) return "batch with sequence 0";
       if (f.low_seq == 0 || f.low_seq > f.seq) return "batch low_seq not in [1, seq]";
       if (f.event_count == 0) return "batch with no events";
-      if (f.payload.empty() || f.payload.back() != '\n') return "batch payload not newline-terminated";
-      if (CountEvents(f.payload) != f.event_count) return "batch event_count does not match payload";
-      return nullptr;
+      if ((f.flags & ~kFrameFlagLz4) != 0) return "unknown batch flags";
+      if (Compressed(f)) {
+        if (f.payload.size() <= kRawLenBytes) return "compressed batch shorter than its length field";
+        if (DecodeU32BE(f.payload.data()) == 0) return "compressed batch of 0 bytes";
+        return nullptr;  // the events are checked when BatchEvents decompresses them
+      }
+      return CheckEvents(f.payload, f.event_count);
     case FrameType::kControl:
+      if (f.flags != 0) return "flags on a frame that is not a batch";
       if (f.seq == 0) return "control with sequence 0";
       if (f.event_count != 0 || f.low_seq != 0) return "control with event fields";
       return nullptr;
@@ -50,6 +69,7 @@ const char* CheckFields(const FrameView& f) {
     case FrameType::kHeartbeat:
     case FrameType::kControlAck:
     case FrameType::kHello:
+      if (f.flags != 0) return "flags on a frame that is not a batch";
       if (f.event_count != 0 || f.low_seq != 0) return "non-batch frame with event fields";
       if (!f.payload.empty()) return "payload on a frame type that has none";
       return nullptr;
@@ -92,6 +112,7 @@ const char* FrameRejectName(FrameReject r) {
     case FrameReject::kTrailingBytes: return "trailing_bytes";
     case FrameReject::kBadChecksum: return "bad_checksum";
     case FrameReject::kBadFields: return "bad_fields";
+    case FrameReject::kBadCompression: return "bad_compression";
     case FrameReject::kCount_: break;
   }
   return "unknown";
@@ -133,8 +154,10 @@ Result<FrameView> ParseFrame(std::span<const std::byte> bytes, const FrameLimits
   }
   const auto type = static_cast<uint8_t>(p[kOffType]);
   if (!KnownType(type)) return Reject(FrameReject::kBadType, why, "type " + std::to_string(type));
-  if (DecodeU16BE(p + kOffFlags) != 0 || DecodeU16BE(p + kOffReserved) != 0) {
-    return Reject(FrameReject::kBadFlags, why, "non-zero flags or reserved field");
+  const uint16_t flags = DecodeU16BE(p + kOffFlags);
+  if ((flags & ~kFrameFlagLz4) != 0 || (flags != 0 && type != static_cast<uint8_t>(FrameType::kBatch)) ||
+      DecodeU16BE(p + kOffReserved) != 0) {
+    return Reject(FrameReject::kBadFlags, why, "unknown flags, flags on a non-batch frame, or non-zero reserved field");
   }
   const size_t origin_len = DecodeU16BE(p + kOffOriginLen);
   const size_t payload_len = DecodeU32BE(p + kOffPayloadLen);
@@ -154,6 +177,7 @@ Result<FrameView> ParseFrame(std::span<const std::byte> bytes, const FrameLimits
   }
   FrameView f;
   f.type = static_cast<FrameType>(type);
+  f.flags = flags;
   f.seq = DecodeU64BE(p + kOffSeq);
   f.low_seq = DecodeU64BE(p + kOffLowSeq);
   f.event_count = DecodeU32BE(p + kOffCount);
@@ -164,6 +188,39 @@ Result<FrameView> ParseFrame(std::span<const std::byte> bytes, const FrameLimits
   }
   if (const char* bad = CheckFields(f)) return Reject(FrameReject::kBadFields, why, bad);
   return f;
+}
+
+Result<std::string_view> BatchEvents(const FrameView& f, const FrameLimits& limits, std::string* scratch,
+                                     FrameReject* why) {
+  if (why) *why = FrameReject::kNone;
+  if (!Compressed(f)) return f.payload;  // ParseFrame checked it
+  if (f.payload.size() <= kRawLenBytes) return Reject(FrameReject::kBadFields, why, "compressed batch too short");
+  const size_t raw = DecodeU32BE(f.payload.data());
+  if (raw == 0 || raw > limits.max_frame_bytes) {
+    return Reject(FrameReject::kBadCompression, why,
+                  "declares " + std::to_string(raw) + " bytes of events, limit " + std::to_string(limits.max_frame_bytes));
+  }
+  if (scratch->size() < raw) scratch->resize(raw);
+  const std::string_view block = f.payload.substr(kRawLenBytes);
+  const int got = LZ4_decompress_safe(block.data(), scratch->data(), static_cast<int>(block.size()), static_cast<int>(raw));
+  if (got < 0 || static_cast<size_t>(got) != raw) {
+    return Reject(FrameReject::kBadCompression, why, "LZ4 block does not decompress to its declared length");
+  }
+  const std::string_view events(scratch->data(), raw);
+  if (const char* bad = CheckEvents(events, f.event_count)) return Reject(FrameReject::kBadFields, why, bad);
+  return events;
+}
+
+bool CompressBatchPayload(std::string_view events, size_t prefix, std::string* out) {
+  if (events.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) return false;
+  const int src = static_cast<int>(events.size());
+  const int bound = LZ4_compressBound(src);
+  out->resize(prefix + kRawLenBytes + static_cast<size_t>(bound));
+  const int n = LZ4_compress_default(events.data(), out->data() + prefix + kRawLenBytes, src, bound);
+  if (n <= 0 || kRawLenBytes + static_cast<size_t>(n) >= events.size()) return false;
+  EncodeU32BE(out->data() + prefix, static_cast<uint32_t>(events.size()));
+  out->resize(prefix + kRawLenBytes + static_cast<size_t>(n));
+  return true;
 }
 
 Status EncodeFrame(const FrameView& f, const FrameLimits& limits, std::string* out) {
@@ -184,7 +241,7 @@ Status EncodeFrame(const FrameView& f, const FrameLimits& limits, std::string* o
   std::memcpy(p, kFrameMagic, sizeof kFrameMagic);
   p[kOffVersion] = static_cast<char>(kFrameVersion);
   p[kOffType] = static_cast<char>(f.type);
-  EncodeU16BE(p + kOffFlags, 0);
+  EncodeU16BE(p + kOffFlags, f.flags);
   EncodeU16BE(p + kOffOriginLen, static_cast<uint16_t>(f.origin.size()));
   EncodeU16BE(p + kOffReserved, 0);
   EncodeU64BE(p + kOffSeq, f.seq);
@@ -204,10 +261,12 @@ uint64_t FrameLowSeq(std::string_view frame) {
 }
 
 Status FinishBatchFrame(std::string* buf, uint64_t seq, uint64_t low_seq, uint32_t event_count,
-                        std::string_view origin, const FrameLimits& limits) {
+                        std::string_view origin, const FrameLimits& limits, uint16_t flags) {
   const size_t prefix = BatchFramePrefix(origin);
   if (!ValidOrigin(origin, limits)) return Error(ErrorCode::kInvalidArgument, "frame: invalid origin");
-  if (buf->size() <= prefix || buf->back() != '\n') {
+  if ((flags & ~kFrameFlagLz4) != 0) return Error(ErrorCode::kInvalidArgument, "frame: unknown batch flags");
+  const bool compressed = (flags & kFrameFlagLz4) != 0;
+  if (compressed ? buf->size() <= prefix + kRawLenBytes : buf->size() <= prefix || buf->back() != '\n') {
     return Error(ErrorCode::kInvalidArgument, "frame: batch payload empty or not newline-terminated");
   }
   if (buf->size() > limits.max_frame_bytes || buf->size() - prefix > UINT32_MAX) {
@@ -221,7 +280,7 @@ Status FinishBatchFrame(std::string* buf, uint64_t seq, uint64_t low_seq, uint32
   std::memcpy(p, kFrameMagic, sizeof kFrameMagic);
   p[kOffVersion] = static_cast<char>(kFrameVersion);
   p[kOffType] = static_cast<char>(FrameType::kBatch);
-  EncodeU16BE(p + kOffFlags, 0);
+  EncodeU16BE(p + kOffFlags, flags);
   EncodeU16BE(p + kOffOriginLen, static_cast<uint16_t>(origin.size()));
   EncodeU16BE(p + kOffReserved, 0);
   EncodeU64BE(p + kOffSeq, seq);

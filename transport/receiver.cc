@@ -56,6 +56,7 @@ constexpr CounterDef kDefs[] = {
     {"transport.rx.rejected.trailing_bytes", "frames rejected: bytes after the payload"},
     {"transport.rx.rejected.bad_checksum", "frames rejected: CRC32C mismatch"},
     {"transport.rx.rejected.bad_fields", "frames rejected: fields inconsistent with the type"},
+    {"transport.rx.rejected.bad_compression", "batches rejected: LZ4 payload not decompressing to its declared size"},
 };
 static_assert(std::size(kDefs) == kRejectBase + static_cast<size_t>(FrameReject::kCount_) - 1);
 
@@ -324,8 +325,15 @@ void Receiver::HandleBatch(const zmq::message_t& rid, const FrameView& f, std::s
     log_->Warning("transport", "origin '{}' dropped batches {}..{} before sending them (spool full, "
                   "drop-oldest)", origin, hwm + 1, expected - 1);
   }
+  FrameReject why = FrameReject::kNone;
+  auto events = BatchEvents(f, options_.limits, &events_scratch_, &why);
+  if (!events) {  // a compressed batch that does not decompress to what it declares: not stored
+    block_->Add(group_[kRejectBase + static_cast<uint32_t>(why) - 1]);
+    log_->Debug("transport", "rejected batch {} from '{}': {}", f.seq, origin, events.error().message);
+    return;
+  }
   wb_.SetSavePoint();
-  ReceivedBatch batch{origin, province, f.seq, f.event_count, f.payload};
+  ReceivedBatch batch{origin, province, f.seq, f.event_count, *events};
   Status s = sink_(batch, wb_);
   if (s) s = wb_.Put(marks_, origin, storage::U64Key(f.seq));
   if (!s) {

@@ -62,7 +62,9 @@ struct ReceivedBatch {
   std::string_view province;  // from the allow list; "" when not given or plaintext
   uint64_t seq = 0;
   uint32_t event_count = 0;
-  std::string_view payload;   // event_count newline-terminated JSON events (not yet validated)
+  // event_count newline-terminated JSON events (not yet validated; a compressed batch arrives
+  // decompressed). Valid only during the sink call.
+  std::string_view payload;
 };
 
 // Adds the batch's writes to `wb` (do not commit it). Returning an error leaves the batch
@@ -198,6 +200,7 @@ class Receiver {
   uint64_t staged_batches_ = 0;
   uint64_t staged_events_ = 0;
   std::string ack_buf_;
+  std::string events_scratch_;  // a compressed batch's events, decompressed (reused)
   std::unordered_set<std::string> mismatch_warned_;  // identities already warned about
   std::unordered_map<std::string, std::string> routes_;  // origin -> routing id of its connection
   std::unordered_map<std::string, std::deque<OutControl>> ctl_out_;  // unacknowledged, in order

@@ -259,7 +259,8 @@ void Sender::AppendLocked(std::string_view event, bool* wake) {
 
 void Sender::SealLocked() {
   if (open_events_ == 0) return;
-  sealed_.push_back(Batch{std::move(open_), open_events_});
+  const size_t payload_bytes = OpenPayloadBytes();
+  sealed_.push_back(Batch{std::move(open_), open_events_, payload_bytes});
   // Reuse an acknowledged batch's buffer: a fresh batch_max_bytes allocation per batch is an
   // mmap and a page fault per page under load.
   if (!spare_.empty()) {
@@ -338,13 +339,20 @@ void Sender::SpoolBatches() {
     bool encode_failed = false;
     for (size_t i = 0; i < n; ++i) {
       Batch& b = taken_[i];
+      // Compressed once (a batch may wait here for spool room and come round again).
+      if (options_.compress_lz4 && b.flags == 0 &&
+          CompressBatchPayload(std::string_view(b.frame).substr(prefix_), prefix_, &compress_buf_)) {
+        std::swap(b.frame, compress_buf_);
+        b.flags = kFrameFlagLz4;
+      }
       // The header goes into the room at the front of the batch: no copy of the events.
-      if (Status st = FinishBatchFrame(&b.frame, first_seq + i, low, b.events, options_.origin, options_.limits); !st) {
+      if (Status st = FinishBatchFrame(&b.frame, first_seq + i, low, b.events, options_.origin, options_.limits, b.flags);
+          !st) {
         // Options were validated so this is a bug; do not wedge the sender on one batch.
         io_block_->Add(group_[kSpoolErrors]);
         log_->Error("transport", "cannot encode batch of {} events: {}", b.events, st.error().message);
         if (i == 0) {
-          freed += b.frame.size() - prefix_;
+          freed += b.payload_bytes;
           dropped_events += b.events;
           taken_.pop_front();
           encode_failed = true;
@@ -406,7 +414,7 @@ void Sender::SpoolBatches() {
       // Keep the frame in memory for the first send (saves a read back from the spool); the
       // cache is a bounded contiguous run of sequences.
       if (cache_.empty()) cache_first_seq_ = seq;
-      freed += taken_.front().frame.size() - prefix_;
+      freed += taken_.front().payload_bytes;
       spooled += taken_.front().events;
       if (cache_first_seq_ + cache_.size() == seq && cache_.size() < 2 * options_.window) {
         cache_.push_back(std::move(taken_.front().frame));  // recycled when acknowledged

@@ -67,6 +67,9 @@ struct SenderOptions {
   CurveKeyPair client_keys;       // transport.curve.secret-key-file
   size_t batch_max_events = 1024;           // transport.batch.max-events
   size_t batch_max_bytes = 1u << 20;        // transport.batch.max-bytes (payload)
+  // transport.compression: LZ4 batches (lz4) or raw (none). Compressed before spooling, so the
+  // spool, the wire and the receiver's write all carry about a fifth of the bytes of EVE events.
+  bool compress_lz4 = true;
   // transport.batch.linger: a light stream's batch waits at most this long for more events.
   // Under load batches fill (max-events / max-bytes) long before it; while the spool's fsync is
   // in flight sealed batches queue up and go into the next group write, so a short linger costs
@@ -136,6 +139,8 @@ class Sender {
     // finished in place when the batch is spooled (no copy of the payload).
     std::string frame;
     uint32_t events = 0;
+    size_t payload_bytes = 0;  // raw events, as counted in pending_bytes_ (frame may be compressed)
+    uint16_t flags = 0;        // kFrameFlagLz4 once the events were replaced by their compression
   };
   struct Mine {  // a batch spooled by this process: seq -> events, for acked_events()
     uint64_t seq;
@@ -204,6 +209,7 @@ class Sender {
   uint64_t cache_first_seq_ = 0;
   std::vector<std::string_view> group_views_;  // SpoolBatches: the group being stored
   std::string scratch_;
+  std::string compress_buf_;  // SpoolBatches: a batch compressed into it swaps buffers with it
   bool awaiting_hello_ = true;     // after (re)connect: hold batches until the receiver's mark
   bool would_block_ = false;       // last send hit EAGAIN: poll for POLLOUT
   bool connected_ = false;         // a handshake succeeded and no disconnect since

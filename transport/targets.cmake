@@ -13,4 +13,4 @@ vigil_library(vigil_transport
     ${CMAKE_CURRENT_LIST_DIR}/receiver.cc
     ${CMAKE_CURRENT_LIST_DIR}/sender.cc
     ${CMAKE_CURRENT_LIST_DIR}/transport_config.cc
-  DEPS vigil_core vigil_storage vigil::zmq vigil::sodium Threads::Threads)
+  DEPS vigil_core vigil_storage vigil::zmq vigil::sodium vigil::lz4 Threads::Threads)

@@ -37,6 +37,8 @@ void DeclareSenderConfig(ConfigSchema& s, std::string_view p) {
            "events per batch at most")
       .Size(K(p, "batch.max-bytes"), Bytes(d.batch_max_bytes), "payload bytes per batch at most", 1)
       .Duration(K(p, "batch.linger"), Millis(d.linger_ns), "a batch is sent at most this long after its first event")
+      .Choice(K(p, "compression"), d.compress_lz4 ? "lz4" : "none", {"lz4", "none"},
+              "batches compressed with LZ4 before spooling and sending (receivers accept both)")
       .Int(K(p, "window"), static_cast<int64_t>(d.window), 1, 1 << 16, "batches in flight (unacknowledged)")
       .Int(K(p, "spool-group-batches"), static_cast<int64_t>(d.spool_group_max_batches), 1, 1 << 16,
            "batches stored with one synced spool write at most (group commit)")
@@ -89,6 +91,8 @@ Result<SenderOptions> SenderOptionsFromConfig(const Config& c, std::string_view 
   o.batch_max_events = static_cast<size_t>(max_events);
   VIGIL_TRY(o.batch_max_bytes, GetPositive(c, K(p, "batch.max-bytes")));
   VIGIL_TRY(o.linger_ns, c.GetDurationNanos(K(p, "batch.linger")));
+  VIGIL_TRY(std::string compression, c.GetString(K(p, "compression")));
+  o.compress_lz4 = compression == "lz4";
   VIGIL_TRY(int64_t window, c.GetInt(K(p, "window")));
   o.window = static_cast<size_t>(window);
   VIGIL_TRY(int64_t group, c.GetInt(K(p, "spool-group-batches")));

@@ -1,6 +1,7 @@
 // libFuzzer target for the transport frame parser: arbitrary bytes must be rejected with a
 // reason or parsed into views that lie inside the input, and a parsed frame must re-encode to
-// exactly the same bytes. Input: one mode byte, then the frame.
+// exactly the same bytes; a parsed batch's events (LZ4-decompressed when flagged) must be bounded,
+// newline-terminated and as many as it declares. Input: one mode byte, then the frame.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -38,5 +39,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!inside(f.origin) || !inside(f.payload)) std::abort();
   std::string again;
   if (!EncodeFrame(f, limits, &again).ok() || again != in) std::abort();
+  if (f.type == FrameType::kBatch) {
+    // A batch's events (decompressed when flagged) are bounded, newline-terminated and counted.
+    std::string scratch;
+    FrameReject ewhy = FrameReject::kCount_;
+    auto events = BatchEvents(f, limits, &scratch, &ewhy);
+    if (!events.ok()) {
+      if (ewhy != FrameReject::kBadCompression && ewhy != FrameReject::kBadFields) std::abort();
+    } else if (events->size() > limits.max_frame_bytes || events->back() != '\n' ||
+               CountEvents(*events) != f.event_count) {
+      std::abort();
+    }
+  }
   return 0;
 }

@@ -115,8 +115,9 @@ TEST(Frame, RejectsEachMalformation) {
   EXPECT_EQ(Why(WithField(good, 5, &t, 1)), FrameReject::kBadType);
   t = 7;
   EXPECT_EQ(Why(WithField(good, 5, &t, 1)), FrameReject::kBadType);
-  uint8_t one = 1;
-  EXPECT_EQ(Why(WithField(good, 7, &one, 1)), FrameReject::kBadFlags);
+  uint8_t one = 1, two = 2;
+  EXPECT_EQ(Why(WithField(good, 7, &two, 1)), FrameReject::kBadFlags);  // an unknown flag bit
+  EXPECT_EQ(Why(WithField(good, 6, &one, 1)), FrameReject::kBadFlags);
   EXPECT_EQ(Why(WithField(good, 11, &one, 1)), FrameReject::kBadFlags);
   {
     std::string b = good;

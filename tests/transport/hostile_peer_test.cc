@@ -1,6 +1,7 @@
 // A peer that passes the CURVE handshake with an allowed key and then sends what no Vigil sender
 // sends: garbage, truncated frames, frames with a wrong checksum or trailing bytes, a two-part
-// message, a frame naming another origin, and a message over transport.max-frame-bytes. Each is
+// message, a frame naming another origin, a compressed batch declaring 1 GiB of events, and a
+// message over transport.max-frame-bytes. Each is
 // refused and counted under its own reason, nothing of it is stored, and a legitimate sender on
 // the same receiver keeps delivering every event exactly once.
 #include <gtest/gtest.h>
@@ -53,6 +54,17 @@ std::string BatchFrame(std::string_view origin, uint64_t seq, std::string_view p
   return out;
 }
 
+// A compressed batch declaring 1 GiB of events: refused before anything is decompressed.
+std::string CompressionBomb(std::string_view origin) {
+  std::string events;
+  for (int i = 0; i < 100; ++i) events += "{\"event_type\":\"x\"}\n";
+  std::string frame;
+  EXPECT_TRUE(CompressBatchPayload(events, BatchFramePrefix(origin), &frame));
+  frame[BatchFramePrefix(origin)] = 0x40;  // raw length 0x40xxxxxx
+  EXPECT_TRUE(FinishBatchFrame(&frame, 1, 1, 100, origin, FrameLimits{}, kFrameFlagLz4).ok());
+  return frame;
+}
+
 uint64_t Rejected(Receiver& rx, std::string_view reason) {
   return rx.counters().Total("transport.rx.rejected." + std::string(reason));
 }
@@ -71,8 +83,7 @@ TEST_F(TransportFixture, AuthenticatedPeerSendingMalformedFramesIsRefusedAndCoun
 
   auto tx = Sender::Start(*tx_db_, TxOptions(rx->endpoint()));
   ASSERT_TRUE(tx.ok());
-  for (uint64_t i = 0; i < 500; ++i) ASSERT_TRUE((*tx)->Send(Event(i)).ok());
-  ASSERT_TRUE((*tx)->Drain(10s).ok());
+  SendAndDrain(**tx, 0, 500);
 
   RawCurvePeer peer(rx->endpoint(), server_.public_z85, hostile_keys);
   ASSERT_TRUE(WaitFor([&] { return rx->counters().Total("transport.rx.connections") >= 2; }));
@@ -95,10 +106,11 @@ TEST_F(TransportFixture, AuthenticatedPeerSendingMalformedFramesIsRefusedAndCoun
   peer.Send(bad_magic);
   peer.SendTwoParts(good, good);
   peer.Send(BatchFrame("prov-07/s1", 1, "{\"event_type\":\"x\"}\n", 1));  // another sender's origin
+  peer.Send(CompressionBomb("prov-07/s2"));
   ASSERT_TRUE(WaitFor([&] {
     return Rejected(*rx, "truncated") >= 2 && Rejected(*rx, "bad_magic") >= 2 && Rejected(*rx, "bad_checksum") >= 1 &&
            Rejected(*rx, "trailing_bytes") >= 1 && rx->counters().Total("transport.rx.bad_envelope") >= 1 &&
-           rx->counters().Total("transport.rx.origin_mismatch") >= 1;
+           rx->counters().Total("transport.rx.origin_mismatch") >= 1 && Rejected(*rx, "bad_compression") >= 1;
   })) << "truncated " << Rejected(*rx, "truncated") << ", bad_magic " << Rejected(*rx, "bad_magic");
 
   // Over the limit: ZeroMQ refuses the message unread and drops that connection, counted.
@@ -107,8 +119,7 @@ TEST_F(TransportFixture, AuthenticatedPeerSendingMalformedFramesIsRefusedAndCoun
   EXPECT_TRUE(WaitFor([&] { return rx->counters().Total("transport.rx.disconnects") > disconnects; }));
 
   // The legitimate sender was never disturbed, and nothing of the hostile peer was stored.
-  for (uint64_t i = 500; i < 1000; ++i) ASSERT_TRUE((*tx)->Send(Event(i)).ok());
-  ASSERT_TRUE((*tx)->Drain(10s).ok());
+  SendAndDrain(**tx, 500, 1000);
   ExpectExactlyOnceInOrder(StoredIndexes(), 1000);
   EXPECT_EQ(rx->counters().Total("transport.rx.events_stored"), 1000u);
   EXPECT_EQ(Rejected(*rx, "oversize"), 0u);  // never read: the limit sits in ZeroMQ itself

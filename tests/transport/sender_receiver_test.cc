@@ -135,6 +135,24 @@ TEST_F(TransportFixture, PlaintextWorksOnlyWhenBothSidesAskForIt) {
   ExpectExactlyOnceInOrder(StoredIndexes(), 500);
 }
 
+TEST_F(TransportFixture, UncompressedAndCompressedSendersAreBothAccepted) {
+  auto rx = StartReceiver(RxOptions());
+  ASSERT_TRUE(rx);
+  auto o = TxOptions(rx->endpoint());
+  o.compress_lz4 = false;
+  {
+    auto tx = Sender::Start(*tx_db_, o);
+    ASSERT_TRUE(tx.ok());
+    SendAndDrain(**tx, 0, 3000, 100);
+  }
+  o.compress_lz4 = true;  // the same sender state, now compressing: the sequence goes on
+  auto tx = Sender::Start(*tx_db_, o);
+  ASSERT_TRUE(tx.ok());
+  SendAndDrain(**tx, 3000, 6000, 100);
+  ExpectExactlyOnceInOrder(StoredIndexes(), 6000);
+  EXPECT_EQ(rx->counters().Total("transport.rx.rejected.bad_compression"), 0u);
+}
+
 TEST_F(TransportFixture, RandomBytesOnRawTcpAreRejectedWithoutHarm) {
   auto rx = StartReceiver(RxOptions());
   ASSERT_TRUE(rx);

@@ -115,6 +115,12 @@ class TransportFixture : public ::testing::Test {
     return out;
   }
 
+  // Sends Event(from) .. Event(to - 1) and waits until all are acknowledged.
+  static void SendAndDrain(Sender& tx, uint64_t from, uint64_t to, size_t pad = 0) {
+    for (uint64_t i = from; i < to; ++i) ASSERT_TRUE(tx.Send(Event(i, pad)).ok());
+    ASSERT_TRUE(tx.Drain(std::chrono::seconds(10)).ok());
+  }
+
   static void ExpectExactlyOnceInOrder(const std::vector<uint64_t>& got, uint64_t n) {
     ASSERT_EQ(got.size(), n);
     for (uint64_t i = 0; i < n; ++i) {
