@@ -13,7 +13,7 @@ enum TxCounter : uint32_t {
   kBatchesAcked, kEventsAcked, kBatchesDropped, kEventsDropped, kSpoolFull, kSpoolErrors,
   kConnects, kDisconnects, kReconnects, kAckTimeouts, kHeartbeatsSent, kHellosSent, kFramesRejected,
   kSendBlocked, kEventsLostAtStop, kSeqBehindReceiver, kControlReceived, kControlDuplicates,
-  kControlRefused, kControlAcksSent, kEventsNoRoom,
+  kControlRefused, kControlAcksSent, kEventsNoRoom, kEventBytesSpooled, kFrameBytesSpooled,
 };
 constexpr CounterDef kDefs[] = {
     {"transport.tx.events_accepted", "events accepted by Send()"},
@@ -43,6 +43,8 @@ constexpr CounterDef kDefs[] = {
     {"transport.tx.control_refused", "control messages not acknowledged (malformed, no handler, handler error)"},
     {"transport.tx.control_acks_sent", "control acknowledgements sent"},
     {"transport.tx.events_no_room", "events not queued by a non-blocking SendLines (max-pending-bytes full): the caller drops them"},
+    {"transport.tx.event_bytes_spooled", "bytes of events in spooled batches (before compression)"},
+    {"transport.tx.frame_bytes_spooled", "bytes of spooled frames (after compression): the ratio is the compression's"},
 };
 
 constexpr int kMonitorEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED;
@@ -415,6 +417,8 @@ void Sender::SpoolBatches() {
       // cache is a bounded contiguous run of sequences.
       if (cache_.empty()) cache_first_seq_ = seq;
       freed += taken_.front().payload_bytes;
+      io_block_->Add(group_[kEventBytesSpooled], taken_.front().payload_bytes);
+      io_block_->Add(group_[kFrameBytesSpooled], taken_.front().frame.size());
       spooled += taken_.front().events;
       if (cache_first_seq_ + cache_.size() == seq && cache_.size() < 2 * options_.window) {
         cache_.push_back(std::move(taken_.front().frame));  // recycled when acknowledged
