@@ -57,6 +57,10 @@ void CorrelationEngine::Reset() {
   for (size_t i = 0; i < rules_->correlations().size(); ++i) tables_.emplace_back(config_.max_groups_per_rule);
   in_order_.clear();
   late_heap_.clear();
+  late_runs_.clear();
+  free_runs_.clear();
+  last_run_ = kNoRun;
+  late_hits_ = 0;
   timers_ = {};
   have_watermark_ = false;
   watermark_ = 0;
@@ -110,9 +114,10 @@ void CorrelationEngine::Process(const EventView& ev, std::vector<CorrelationAler
   while (pending_hits() > config_.max_pending_hits) {
     // Over the buffer bound: settle the oldest hit now rather than grow without limit.
     ++counters_.pending_overflow;
-    const Hit* next = nullptr;
-    NextHit(&next);
-    Release(next->t + 1, out);
+    int64_t next = 0;
+    bool late = false;
+    NextHit(&next, &late);
+    Release(next + 1, out);
   }
   Release(watermark_ - config_.allowed_lateness_ns, out);
 }
@@ -185,33 +190,72 @@ void CorrelationEngine::PushHit(Hit&& h) {
   h.seq = ++hit_seq_;
   if (in_order_.empty() || h.t >= in_order_.back().t) {
     in_order_.push_back(std::move(h));
-  } else {
-    late_heap_.push_back(std::move(h));
-    std::push_heap(late_heap_.begin(), late_heap_.end(), HitLater());
+    return;
   }
+  ++late_hits_;
+  if (last_run_ != kNoRun) {
+    std::vector<Hit>& hits = late_runs_[last_run_].hits;
+    if (hits.back().t == h.t && hits.back().seq + 1 == h.seq) {
+      hits.push_back(std::move(h));  // the run's handle still names its next hit
+      return;
+    }
+  }
+  uint32_t slot;
+  if (free_runs_.empty()) {
+    slot = static_cast<uint32_t>(late_runs_.size());
+    late_runs_.emplace_back();
+  } else {
+    slot = free_runs_.back();
+    free_runs_.pop_back();
+  }
+  LateRun& run = late_runs_[slot];
+  run.hits.clear();
+  run.next = 0;
+  late_heap_.push_back(LateRef{h.t, h.seq, slot});
+  run.hits.push_back(std::move(h));
+  std::push_heap(late_heap_.begin(), late_heap_.end(), LateRefLater());
+  last_run_ = slot;
 }
 
-bool CorrelationEngine::NextHit(const Hit** h) const {
-  const Hit* a = in_order_.empty() ? nullptr : &in_order_.front();
-  const Hit* b = late_heap_.empty() ? nullptr : &late_heap_.front();
-  if (a == nullptr && b == nullptr) return false;
-  if (a == nullptr) *h = b;
-  else if (b == nullptr) *h = a;
-  else *h = HitLater()(*a, *b) ? b : a;
+bool CorrelationEngine::NextHit(int64_t* t, bool* late) const {
+  if (late_heap_.empty()) {
+    if (in_order_.empty()) return false;
+    *t = in_order_.front().t;
+    *late = false;
+    return true;
+  }
+  const LateRef& top = late_heap_.front();
+  if (in_order_.empty()) {
+    *t = top.t;
+    *late = true;
+    return true;
+  }
+  const Hit& a = in_order_.front();
+  *late = a.t != top.t ? top.t < a.t : top.seq < a.seq;
+  *t = *late ? top.t : a.t;
   return true;
 }
 
-CorrelationEngine::Hit CorrelationEngine::PopHit() {
-  const Hit* next = nullptr;
-  NextHit(&next);
+CorrelationEngine::Hit CorrelationEngine::PopHit(bool late) {
   Hit h;
-  if (!in_order_.empty() && next == &in_order_.front()) {
+  if (!late) {
     h = std::move(in_order_.front());
     in_order_.pop_front();
   } else {
-    std::pop_heap(late_heap_.begin(), late_heap_.end(), HitLater());
-    h = std::move(late_heap_.back());
-    late_heap_.pop_back();
+    LateRef& top = late_heap_.front();
+    LateRun& run = late_runs_[top.slot];
+    h = std::move(run.hits[run.next++]);
+    --late_hits_;
+    if (run.next < run.hits.size()) {
+      top.seq = run.hits[run.next].seq;  // same time, next seq: still the smallest
+    } else {
+      const uint32_t slot = top.slot;
+      std::pop_heap(late_heap_.begin(), late_heap_.end(), LateRefLater());
+      late_heap_.pop_back();
+      run.hits.clear();
+      free_runs_.push_back(slot);
+      if (last_run_ == slot) last_run_ = kNoRun;
+    }
   }
   return h;
 }
@@ -223,8 +267,9 @@ void CorrelationEngine::Release(int64_t limit, std::vector<CorrelationAlert>& ou
 
 void CorrelationEngine::Release(int64_t limit, int64_t timer_limit, std::vector<CorrelationAlert>& out) {
   while (true) {
-    const Hit* head = nullptr;
-    const int64_t next_hit = NextHit(&head) ? head->t : INT64_MAX;
+    int64_t next_hit = INT64_MAX;
+    bool late = false;
+    if (!NextHit(&next_hit, &late)) next_hit = INT64_MAX;
     const int64_t next_timer = timers_.empty() ? INT64_MAX : timers_.top().deadline;
     // A deadline has passed once a later hit (or the limit) is beyond it; a hit exactly at the
     // deadline goes first, so "followed within the timespan" includes the boundary.
@@ -236,7 +281,7 @@ void CorrelationEngine::Release(int64_t limit, int64_t timer_limit, std::vector<
       continue;
     }
     if (next_hit < limit) {
-      Hit h = PopHit();
+      Hit h = PopHit(late);
       released_ = std::max(released_, h.t);
       Apply(h, out);
       continue;
@@ -564,7 +609,10 @@ std::string CorrelationEngine::Checkpoint() const {
   // The reorder buffer, in release order (t, seq).
   std::vector<const Hit*> pending;
   for (const Hit& h : in_order_) pending.push_back(&h);
-  for (const Hit& h : late_heap_) pending.push_back(&h);
+  for (const LateRef& ref : late_heap_) {
+    const LateRun& run = late_runs_[ref.slot];
+    for (size_t i = run.next; i < run.hits.size(); ++i) pending.push_back(&run.hits[i]);
+  }
   std::sort(pending.begin(), pending.end(), [](const Hit* a, const Hit* b) { return HitLater()(*b, *a); });
   w.U64(pending.size());
   for (const Hit* hp : pending) {

@@ -107,7 +107,7 @@ class CorrelationEngine {
 
   const EngineCounters& counters() const { return counters_; }
   Timestamp watermark() const { return Timestamp{watermark_}; }
-  size_t pending_hits() const { return in_order_.size() + late_heap_.size(); }
+  size_t pending_hits() const { return in_order_.size() + late_hits_; }
   size_t group_count() const;
   const RuleSet& rules() const { return *rules_; }
 
@@ -165,10 +165,34 @@ class CorrelationEngine {
   // The reorder buffer. Most hits arrive in time order and are appended to in_order_ (sorted by
   // construction); the others wait in late_heap_. The next hit is the earlier of the two heads.
   std::deque<Hit> in_order_;
-  std::vector<Hit> late_heap_;  // a heap (std::push_heap/pop_heap, HitLater): the top moves out, not copied
+  // Late hits wait in runs: the hits one event (or one chained alert) makes share its time and
+  // have consecutive seqs, so they leave the buffer together and take one heap entry. A run is
+  // a reused slot of late_runs_; the heap orders small handles (time, seq of the run's next
+  // hit, slot). Nothing else can fall between a run's hits in (t, seq) order, so the handle of
+  // a partly consumed run stays the heap's top.
+  struct LateRun {
+    std::vector<Hit> hits;
+    size_t next = 0;  // hits[next..] still wait
+  };
+  struct LateRef {
+    int64_t t;
+    uint64_t seq;
+    uint32_t slot;
+  };
+  struct LateRefLater {
+    bool operator()(const LateRef& a, const LateRef& b) const { return a.t != b.t ? a.t > b.t : a.seq > b.seq; }
+  };
+  static constexpr uint32_t kNoRun = ~uint32_t{0};
+  std::vector<LateRef> late_heap_;  // a heap (std::push_heap/pop_heap, LateRefLater)
+  std::vector<LateRun> late_runs_;
+  std::vector<uint32_t> free_runs_;
+  uint32_t last_run_ = kNoRun;  // the run the latest late hit went to, while it waits
+  size_t late_hits_ = 0;        // hits waiting in late runs
   void PushHit(Hit&& h);
-  bool NextHit(const Hit** h) const;
-  Hit PopHit();
+  // The time of the next hit to release and whether it is the late heap's top (read from the
+  // heap's handle, not the hit); false when no hit waits.
+  bool NextHit(int64_t* t, bool* late) const;
+  Hit PopHit(bool late);
   std::priority_queue<Timer, std::vector<Timer>, TimerLater> timers_;
   std::vector<double> percentile_scratch_;
   std::string key_scratch_;

@@ -4,17 +4,41 @@
 
 namespace vigil {
 
+size_t FlatEvent::Find(uint64_t hash, std::string_view path) const {
+  if (used_ <= kIndexedFields) {
+    for (size_t s = Slot(hash); slots_[s] != 0; s = (s + 1) & (kSlots - 1)) {
+      const Field& f = fields_[slots_[s] - 1];
+      if (f.hash == hash && f.path == path) return slots_[s] - 1u;
+    }
+    return kNotFound;
+  }
+  for (size_t i = 0; i < used_; ++i) {
+    if (fields_[i].hash == hash && fields_[i].path == path) return i;
+  }
+  return kNotFound;
+}
+
 FlatEvent& FlatEvent::Put(std::string_view path, FieldValue::Kind kind, double num, std::string_view str) {
   const uint64_t h = FieldPath::Hash(path);
-  for (Field& f : fields_) {
-    if (f.hash == h && f.path == path) {
-      f.kind = kind;
-      f.num = num;
-      f.str = std::string(str);
-      return *this;
-    }
+  if (const size_t i = Find(h, path); i != kNotFound) {
+    Field& f = fields_[i];
+    f.kind = kind;
+    f.num = num;
+    f.str.assign(str);
+    return *this;
   }
-  fields_.push_back(Field{h, std::string(path), kind, num, std::string(str)});
+  if (used_ == fields_.size()) fields_.emplace_back();
+  Field& f = fields_[used_++];
+  f.hash = h;
+  f.path.assign(path);
+  f.kind = kind;
+  f.num = num;
+  f.str.assign(str);
+  if (used_ <= kIndexedFields) {
+    size_t s = Slot(h);
+    while (slots_[s] != 0) s = (s + 1) & (kSlots - 1);
+    slots_[s] = static_cast<uint8_t>(used_);
+  }
   return *this;
 }
 
@@ -29,18 +53,34 @@ FlatEvent& FlatEvent::SetBool(std::string_view path, bool value) {
 }
 FlatEvent& FlatEvent::SetNull(std::string_view path) { return Put(path, FieldValue::Kind::kNull, 0, {}); }
 
-FieldValue FlatEvent::Get(const FieldPath& path) const {
-  const uint64_t h = path.hash();
-  for (const Field& f : fields_) {
-    if (f.hash == h && f.path == path.text()) {
-      FieldValue v;
-      v.kind = f.kind;
-      v.num = f.num;
-      if (f.kind == FieldValue::Kind::kString) v.str = f.str;
-      return v;
-    }
+FlatEvent& FlatEvent::Clear() {
+  if (used_ > 0) slots_.fill(0);
+  used_ = 0;
+  type_.clear();
+  time_ = Timestamp{};
+  id_ = 0;
+  return *this;
+}
+
+bool operator==(const FlatEvent& a, const FlatEvent& b) {
+  if (a.type_ != b.type_ || a.time_.ns != b.time_.ns || a.id_ != b.id_ || a.used_ != b.used_) return false;
+  for (size_t i = 0; i < a.used_; ++i) {
+    const FlatEvent::Field& x = a.fields_[i];
+    const FlatEvent::Field& y = b.fields_[i];
+    if (x.path != y.path || x.kind != y.kind || x.num != y.num || x.str != y.str) return false;
   }
-  return FieldValue::Missing();
+  return true;
+}
+
+FieldValue FlatEvent::Get(const FieldPath& path) const {
+  const size_t i = Find(path.hash(), path.text());
+  if (i == kNotFound) return FieldValue::Missing();
+  const Field& f = fields_[i];
+  FieldValue v;
+  v.kind = f.kind;
+  v.num = f.num;
+  if (f.kind == FieldValue::Kind::kString) v.str = f.str;
+  return v;
 }
 
 namespace {
@@ -95,9 +135,7 @@ Result<FlatEvent> FlatEvent::FromJson(std::string_view json, uint64_t id) {
 }
 
 Status FlatEvent::Parse(std::string_view json, uint64_t id, simdjson::dom::parser& parser) {
-  fields_.clear();
-  type_.clear();
-  time_ = Timestamp{};
+  Clear();
   simdjson::dom::element root;
   auto err = parser.parse(json.data(), json.size()).get(root);
   if (err) return Error(ErrorCode::kParse, std::string("bad event JSON: ") + simdjson::error_message(err));

@@ -1,9 +1,10 @@
 // FlatEvent: a simple EventView that holds its fields as a flat list of (dotted path, value).
 //
-// Used by tests and benchmarks, and by the engine itself for the correlation events it feeds
-// back into its rules (chaining). Lookups compare the path's precomputed hash over a short
-// vector, which for EVE-sized events (tens of fields) is faster than a hash map. The ingest
-// layer implements EventView over simdjson directly and does not need this.
+// The correlator pipeline's view of every received event (filled by the ingest's validation
+// pass through correlator/tier/flat_event_sink.h, or parsed from the stored JSON on replay), the
+// engine's own correlation events it feeds back into its rules (chaining), tests and benchmarks.
+// Lookups go through a small open-addressing index keyed by the path's precomputed hash; field
+// buffers are kept across events, so a reused FlatEvent allocates nothing in steady state.
 //
 //   FlatEvent ev;
 //   ev.SetType("flow").SetTime(Timestamp::FromSeconds(100)).SetId(7)
@@ -11,6 +12,7 @@
 //   VIGIL_TRY(FlatEvent parsed, FlatEvent::FromJson(line, /*id=*/8));
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +38,8 @@ class FlatEvent final : public EventView {
   FlatEvent& Set(std::string_view path, double value);
   FlatEvent& SetBool(std::string_view path, bool value);
   FlatEvent& SetNull(std::string_view path);
+  // Drops every field, the type, time and id (keeps the buffers for reuse).
+  FlatEvent& Clear();
 
   // Parses one EVE JSON object: nested objects become dotted paths, arrays are kept as
   // FieldValue::kOther, "event_type" and "timestamp" fill the envelope.
@@ -49,7 +53,9 @@ class FlatEvent final : public EventView {
   uint64_t id() const override { return id_; }
   FieldValue Get(const FieldPath& path) const override;
 
-  size_t field_count() const { return fields_.size(); }
+  size_t field_count() const { return used_; }
+  // Same type, time, id and fields (paths, kinds and values) in the same order.
+  friend bool operator==(const FlatEvent& a, const FlatEvent& b);
 
  private:
   struct Field {
@@ -60,11 +66,25 @@ class FlatEvent final : public EventView {
     std::string str;
   };
   FlatEvent& Put(std::string_view path, FieldValue::Kind kind, double num, std::string_view str);
+  // Index of the field with this path in fields_[0, used_), or kNotFound.
+  size_t Find(uint64_t hash, std::string_view path) const;
+  static size_t Slot(uint64_t hash) { return (hash ^ (hash >> 29)) & (kSlots - 1); }
+
+  static constexpr size_t kNotFound = ~size_t{0};
+  // An open-addressing index over the first kIndexedFields fields (load at most 3/4): rules
+  // look up several fields per event, and a scan compares every field's hash. Larger events
+  // fall back to the scan.
+  static constexpr size_t kSlots = 64;
+  static constexpr size_t kIndexedFields = 48;
 
   std::string type_;
   Timestamp time_;
   uint64_t id_ = 0;
+  // fields_[0, used_) are the event's; the rest keep their string buffers for the next Parse,
+  // so re-parsing into the same FlatEvent allocates nothing once it has seen a large event.
   std::vector<Field> fields_;
+  size_t used_ = 0;
+  std::array<uint8_t, kSlots> slots_{};  // 0: empty, else index in fields_ + 1
 };
 
 }  // namespace vigil

@@ -1,6 +1,7 @@
 // EventStoreWriter: validation with simdjson On Demand and the key/value layout (see header).
 #include "correlator/ingest/event_store_writer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -93,16 +94,32 @@ void AppendStamped(std::string* out, std::string_view origin, std::string_view p
 // reused stack of open brackets.
 bool CheckNesting(std::string_view s, uint32_t max_depth, std::string* nesting, RejectReason* why) {
   nesting->clear();
-  bool in_string = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (in_string) {
-      if (c == '\\') ++i;  // the escaped character cannot close the string
-      else if (c == '"') in_string = false;
-      continue;
-    }
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p < end) {
+    const char c = *p++;
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        // Most of an event is string bytes: jump to the next quote (memchr), and past any
+        // escape before it (the escaped character cannot close the string).
+        for (;;) {
+          const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+          if (q == nullptr) {
+            *why = RejectReason::kInvalidJson;  // unterminated string
+            return false;
+          }
+          const char* bs = static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(q - p)));
+          if (bs == nullptr) {
+            p = q + 1;
+            break;
+          }
+          p = bs + 2;
+          if (p >= end) {
+            *why = RejectReason::kInvalidJson;
+            return false;
+          }
+        }
+        break;
       case '{':
       case '[':
         if (nesting->size() >= max_depth) {
@@ -122,7 +139,7 @@ bool CheckNesting(std::string_view s, uint32_t max_depth, std::string* nesting, 
       default: break;
     }
   }
-  if (in_string || !nesting->empty()) {
+  if (!nesting->empty()) {
     *why = RejectReason::kInvalidJson;
     return false;
   }
@@ -180,13 +197,23 @@ transport::BatchSink EventStoreWriter::Sink() {
   return [this](const transport::ReceivedBatch& b, storage::WriteBatch& wb) { return AddBatch(b, wb); };
 }
 
+bool EventStoreWriter::EmitDepthOk(uint32_t depth) {
+  if (fields_too_deep_) return false;
+  if (depth > sink_depth_) {
+    fields_too_deep_ = true;  // as FlatEvent::Parse fails on the stored event: no view
+    return false;
+  }
+  return true;
+}
+
 // Walks a whole value so that every token is checked: On Demand only validates what is read,
 // and an event stored as valid must be well-formed JSON all the way down.
-bool EventStoreWriter::ValidateValue(od::value v, uint32_t depth, RejectReason* why) {
+bool EventStoreWriter::ValidateValue(od::value v, uint32_t depth, bool emit, RejectReason* why) {
   if (depth > options_.max_depth) {
     *why = RejectReason::kTooDeep;
     return false;
   }
+  emit = emit && EmitDepthOk(depth);
   od::json_type t;
   if (v.type().get(t)) {
     *why = RejectReason::kInvalidJson;
@@ -203,7 +230,14 @@ bool EventStoreWriter::ValidateValue(od::value v, uint32_t depth, RejectReason* 
           *why = RejectReason::kInvalidJson;
           return false;
         }
-        if (!ValidateValue(fv, depth + 1, why)) return false;
+        const size_t len = path_.size();
+        if (emit) {
+          if (!path_.empty()) path_.push_back('.');
+          path_.append(k);
+        }
+        const bool ok = ValidateValue(fv, depth + 1, emit, why);
+        path_.resize(len);
+        if (!ok) return false;
       }
       return true;
     }
@@ -216,28 +250,40 @@ bool EventStoreWriter::ValidateValue(od::value v, uint32_t depth, RejectReason* 
           *why = RejectReason::kInvalidJson;
           return false;
         }
-        if (!ValidateValue(ev, depth + 1, why)) return false;
+        if (!ValidateValue(ev, depth + 1, /*emit=*/false, why)) return false;
       }
       return true;
     }
     case od::json_type::number: {
       od::number n;
-      if (!v.get_number().get(n)) return true;
+      if (!v.get_number().get(n)) {
+        if (emit) sink_->Number(path_, n.as_double());
+        return true;
+      }
       break;
     }
     case od::json_type::string: {
       std::string_view s;
-      if (!v.get_string().get(s)) return true;
+      if (!v.get_string().get(s)) {
+        if (emit) sink_->String(path_, s);
+        return true;
+      }
       break;
     }
     case od::json_type::boolean: {
       bool b;
-      if (!v.get_bool().get(b)) return true;
+      if (!v.get_bool().get(b)) {
+        if (emit) sink_->Bool(path_, b);
+        return true;
+      }
       break;
     }
     case od::json_type::null: {
       bool n = false;
-      if (!v.is_null().get(n) && n) return true;
+      if (!v.is_null().get(n) && n) {
+        if (emit) sink_->Null(path_);
+        return true;
+      }
       break;
     }
   }
@@ -263,7 +309,7 @@ bool EventStoreWriter::Validate(std::string_view line, Parsed* out, RejectReason
     // A scalar or array that is itself malformed is reported as such.
     if (t == od::json_type::array) {
       od::value v;
-      if (doc.get_value().get(v) || !ValidateValue(v, 1, why)) return false;
+      if (doc.get_value().get(v) || !ValidateValue(v, 1, /*emit=*/false, why)) return false;
     }
     return false;
   }
@@ -283,10 +329,13 @@ bool EventStoreWriter::Validate(std::string_view line, Parsed* out, RejectReason
       *why = RejectReason::kInvalidJson;
       return false;
     }
+    const bool emit = sink_ != nullptr;
+    if (emit) path_.assign(key);
     if (key == "timestamp" && !have_ts) {
       have_ts = true;
       std::string_view s;
       if (!v.get_string().get(s)) {
+        if (emit && EmitDepthOk(1)) sink_->String(path_, s);
         auto ts = Timestamp::Parse(s);
         if (ts.ok()) {
           out->ts_ns = ts->ns;
@@ -298,8 +347,10 @@ bool EventStoreWriter::Validate(std::string_view line, Parsed* out, RejectReason
       have_type = true;
       std::string_view s;
       if (!v.get_string().get(s)) {
+        if (emit && EmitDepthOk(1)) sink_->String(path_, s);
         if (!s.empty()) {
           out->cls = ClassifyEventType(s);
+          out->event_type = s;
           type_ok = true;
         }
         continue;
@@ -308,7 +359,7 @@ bool EventStoreWriter::Validate(std::string_view line, Parsed* out, RejectReason
       *why = RejectReason::kReservedField;
       return false;
     }
-    if (!ValidateValue(v, 1, why)) return false;
+    if (!ValidateValue(v, 1, emit, why)) return false;
   }
   // Nothing may follow the object: at the end current_location() reports OUT_OF_BOUNDS.
   if (!doc.current_location().error()) {
@@ -333,6 +384,8 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
   uint64_t events = 0;
   if (b.origin.size() > 0xffff) return Error(ErrorCode::kInvalidArgument, "origin too long");
 
+  pending_.clear();
+  pending_bytes_.clear();
   uint32_t index = 0;
   size_t start = 0;
   while (start < b.payload.size()) {
@@ -351,7 +404,19 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
     } else if (line.size() > options_.max_event_bytes) {
       why = RejectReason::kTooLarge;
     } else {
+      if (sink_ != nullptr) {
+        // The stored event starts with the stamp (AppendStamped): its fields come first.
+        sink_->Begin();
+        sink_depth_ = sink_->max_depth();
+        fields_too_deep_ = false;
+        path_.clear();
+        if (EmitDepthOk(1)) {
+          sink_->String("vigil_origin", b.origin);
+          if (!b.province.empty()) sink_->String("vigil_province", b.province);
+        }
+      }
       ok = Validate(line, &p, &why);
+      if (ok && sink_ != nullptr) sink_->Envelope(p.event_type, p.ts_ns);
     }
 
     key_.clear();
@@ -365,10 +430,14 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
     if (ok) {
       // Validation guarantees the line is an object.
       AppendStamped(&value_, b.origin, b.province, line);
-      VIGIL_CHECK_OK(wb.Put(families_[static_cast<size_t>(p.cls)], key_, value_));
+      pending_.push_back(PendingEvent{p.ts_ns, static_cast<uint32_t>(pending_bytes_.size()),
+                                      static_cast<uint32_t>(key_.size()),
+                                      static_cast<uint32_t>(pending_bytes_.size() + key_.size()),
+                                      static_cast<uint32_t>(value_.size()), p.cls});
+      pending_bytes_.append(key_).append(value_);
       ++stored[static_cast<size_t>(p.cls)];
       if (observer_) {
-        const StoredEvent se{p.cls, p.ts_ns, key_, value_, b.origin, b.province};
+        const StoredEvent se{p.cls, p.ts_ns, key_, value_, b.origin, b.province, sink_ != nullptr, fields_too_deep_};
         VIGIL_CHECK_OK(observer_(se, wb));
       }
     } else {
@@ -380,6 +449,8 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
     }
   }
 
+  VIGIL_CHECK_OK(PutPending(wb));
+
   block_->Add(group_[kBatchesId]);
   block_->Add(group_[kEventsId], events);
   for (size_t i = 0; i < kEventClassCount; ++i) {
@@ -388,6 +459,23 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (rejected[i] != 0) block_->Add(group_[kRejectedBase + i], rejected[i]);
   }
+  return Ok();
+}
+
+Status EventStoreWriter::PutPending(storage::WriteBatch& wb) {
+  const std::string_view bytes = pending_bytes_;
+  auto key = [bytes](const PendingEvent& e) { return bytes.substr(e.key_off, e.key_len); };
+  // Keys start with the time (sortable encoding), so (class, time) decides almost always.
+  std::sort(pending_.begin(), pending_.end(), [&key](const PendingEvent& a, const PendingEvent& b) {
+    if (a.cls != b.cls) return a.cls < b.cls;
+    if (a.ts_ns != b.ts_ns) return a.ts_ns < b.ts_ns;
+    return key(a) < key(b);
+  });
+  for (const PendingEvent& e : pending_) {
+    VIGIL_CHECK_OK(wb.Put(families_[static_cast<size_t>(e.cls)], key(e), bytes.substr(e.value_off, e.value_len)));
+  }
+  pending_.clear();
+  pending_bytes_.clear();
   return Ok();
 }
 

@@ -57,7 +57,31 @@ struct StoredEvent {
   std::string_view json;      // the stored value (with "vigil_origin" first)
   std::string_view origin;    // authenticated sender identity
   std::string_view province;  // from the receiver's allow list ("" when none)
+  bool fields_sent = false;   // the EventFieldSink received all of this event's fields
+  bool fields_too_deep = false;  // ... or stopped at its max_depth (the view is unusable)
 };
+// Sees the fields of every event as validation walks it, so a consumer can build its view of
+// the event without parsing the stored JSON again: Begin(), the stamped identity
+// ("vigil_origin", then "vigil_province" when known), then each scalar field of the event in
+// document order under its dotted path (object keys joined by '.', as FlatEvent::Parse
+// flattens a stored event; arrays and what they hold are not sent), then Envelope() when the
+// event is valid. An event that turns out invalid may have sent some fields: only a
+// StoredEvent with fields_sent was stored with them. String views are valid during the call.
+class EventFieldSink {
+ public:
+  virtual ~EventFieldSink() = default;
+  // Values nested deeper than this (root fields are depth 1; array contents do not count) make
+  // the view unusable: the event is stored with fields_too_deep and no more fields are sent.
+  virtual uint32_t max_depth() const = 0;
+  virtual void Begin() = 0;
+  virtual void String(std::string_view path, std::string_view value) = 0;
+  virtual void Number(std::string_view path, double value) = 0;
+  virtual void Bool(std::string_view path, bool value) = 0;
+  virtual void Null(std::string_view path) = 0;
+  // The first "event_type" and the parsed "timestamp" of a valid event.
+  virtual void Envelope(std::string_view event_type, int64_t ts_ns) = 0;
+};
+
 // Called for every stored (valid) event, in batch order, with the batch being built; it may add
 // its own writes (indexes, correlated alerts) to wb. An error fails the whole batch.
 using StoredEventObserver = std::function<Status(const StoredEvent& event, storage::WriteBatch& wb)>;
@@ -104,6 +128,9 @@ class EventStoreWriter {
   transport::BatchSink Sink();
   // Sees every stored event (see StoredEventObserver). Set before the receiver starts.
   void SetObserver(StoredEventObserver observer) { observer_ = std::move(observer); }
+  // Sends every event's fields to sink (see EventFieldSink), which must outlive the writer's
+  // use. Set before the receiver starts; nullptr: none.
+  void SetFieldSink(EventFieldSink* sink) { sink_ = sink; }
   // Adds one event this process made itself (a correlated alert) under `origin`, keyed like a
   // received one with (seq, index) chosen by the caller, and stamped with "vigil_origin" the
   // same way. `json` must be a valid EVE object (without vigil_origin).
@@ -121,10 +148,16 @@ class EventStoreWriter {
   struct Parsed {
     int64_t ts_ns = 0;
     EventClass cls = EventClass::kOther;
+    std::string_view event_type;  // into the parser's buffer: valid until the next line
   };
   // Validates one line (already size-checked): true and *out filled, or false and *why set.
+  // Sends its fields to sink_ (when set) on the way.
   bool Validate(std::string_view line, Parsed* out, RejectReason* why);
-  bool ValidateValue(simdjson::ondemand::value v, uint32_t depth, RejectReason* why);
+  // emit: send this value's scalars to sink_ under path_ (false inside arrays, without a sink,
+  // or once the view went too deep).
+  bool ValidateValue(simdjson::ondemand::value v, uint32_t depth, bool emit, RejectReason* why);
+  // Sends a scalar at path_, or marks the view too deep; false when it went too deep.
+  bool EmitDepthOk(uint32_t depth);
 
   EventStoreOptions options_;
   std::array<storage::ColumnFamily, kEventClassCount> families_;
@@ -134,7 +167,26 @@ class EventStoreWriter {
   std::string key_;           // reused
   std::string value_;         // reused
   std::string nesting_;       // reused: open brackets while checking nesting
+  // The valid events of the batch being added, put into wb at its end sorted by (class, key):
+  // the class families are skip lists, and events arrive with seconds of time jitter, so
+  // in-order inserts (a short step from the last insert) replace a search per event. The
+  // observer still sees the events in arrival order. Both reused across batches.
+  struct PendingEvent {
+    int64_t ts_ns;
+    uint32_t key_off;
+    uint32_t key_len;
+    uint32_t value_off;
+    uint32_t value_len;
+    EventClass cls;
+  };
+  std::vector<PendingEvent> pending_;
+  std::string pending_bytes_;
+  Status PutPending(storage::WriteBatch& wb);
   StoredEventObserver observer_;
+  EventFieldSink* sink_ = nullptr;
+  uint32_t sink_depth_ = 0;   // sink_->max_depth() of the line being validated
+  bool fields_too_deep_ = false;  // the line being validated went past sink_depth_
+  std::string path_;          // reused: dotted path of the value being validated
   CounterRegistry registry_;
   CounterGroup group_;
   CounterBlock* block_ = nullptr;

@@ -65,6 +65,7 @@ Result<std::unique_ptr<CorrelationPipeline>> CorrelationPipeline::Create(
   p->block_ = p->registry_.NewBlock("pipeline");
   VIGIL_CHECK_OK(p->Restore(db));
   CorrelationPipeline* raw = p.get();
+  p->writer_->SetFieldSink(&p->view_sink_);
   p->writer_->SetObserver(
       [raw](const StoredEvent& e, storage::WriteBatch& wb) { return raw->OnStored(e, wb); });
   return p;
@@ -139,11 +140,14 @@ Status CorrelationPipeline::OnStored(const StoredEvent& event, storage::WriteBat
   const uint64_t id = next_event_id_++;
   ++events_since_checkpoint_;
   VIGIL_CHECK_OK(indexer_.MapId(event, id, wb));
-  if (!view_.Parse(event.json, id, parser_)) {
+  // The writer's validation pass filled view_ (FlatEventSink); the same as parsing event.json.
+  const bool view_ok = event.fields_sent ? !event.fields_too_deep : view_.Parse(event.json, id, parser_).ok();
+  if (!view_ok) {
     // Ingest validated the JSON; FlatEvent is stricter on depth. Stored, not indexed/correlated.
     Bump(kBadViews);
     return Ok();
   }
+  view_.SetId(id);
   if (!event.province.empty()) view_.Set("province", event.province);
   VIGIL_CHECK_OK(indexer_.Add(event, view_, wb));
   Correlate();

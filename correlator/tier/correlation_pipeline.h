@@ -47,6 +47,7 @@
 #include "correlator/ingest/event_store_writer.h"
 #include "correlator/store/event_indexer.h"
 #include "correlator/store/store_layout.h"
+#include "correlator/tier/flat_event_sink.h"
 #include "correlator/tier/forwarded_event.h"
 #include "rules/correlation/rule_set.h"
 #include "storage/db.h"
@@ -136,8 +137,9 @@ class CorrelationPipeline {
   uint64_t next_event_id_ = 1;
   uint64_t next_local_seq_ = 1;
   uint64_t events_since_checkpoint_ = 0;
-  simdjson::dom::parser parser_;          // reused for every event's view
+  simdjson::dom::parser parser_;          // reused: views parsed from stored JSON (replay)
   FlatEvent view_;                        // reused
+  FlatEventSink view_sink_{view_};        // fills view_ from the writer's validation pass
   std::vector<CorrelationAlert> alerts_;  // reused
   std::string state_;                     // reused
   std::string group_key_;                 // reused

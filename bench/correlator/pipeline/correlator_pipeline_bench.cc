@@ -182,6 +182,10 @@ double Ingest(storage::Db& db, std::shared_ptr<const RuleSet> rules, const Args&
   (void)db.Write(wb, storage::Durability::kSync);
   busy += Seconds(t0, Clock::now());
   *cpu_seconds += ThreadCpuSeconds() - c0;
+  const EngineCounters& ec = (*p)->engine().counters();
+  std::printf("engine: %llu events, %llu detection matches, %llu hits, %zu hits pending\n",
+               static_cast<unsigned long long>(ec.events), static_cast<unsigned long long>(ec.detection_matches),
+               static_cast<unsigned long long>(ec.hits), (*p)->engine().pending_hits());
   *alerts = (*p)->counters().alerts_stored;
   *checkpoint_bytes = (*p)->counters().checkpoint_bytes;
   return busy;

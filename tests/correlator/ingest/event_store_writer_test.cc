@@ -11,6 +11,7 @@
 
 #include "core/time.h"
 #include "storage/key_codec.h"
+#include "tests/storage/open_db.h"
 #include "tests/storage/temp_dir.h"
 
 namespace vigil::correlator {
@@ -24,11 +25,8 @@ struct Row {
 class EventStoreWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::DbOptions o;
-    o.path = dir_.Sub("db");
-    auto db = storage::Db::Open(o);
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
+    db_ = ::vigil::testing::OpenTestDb(dir_.Sub("db"));
+    ASSERT_TRUE(db_);
     EventStoreOptions so;
     so.max_event_bytes = 4096;
     so.max_rejected_bytes = 64;

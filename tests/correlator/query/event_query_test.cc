@@ -13,6 +13,7 @@
 
 #include "correlator/tier/correlation_pipeline.h"
 #include "tests/correlator/tier/pipeline_test_util.h"
+#include "tests/storage/open_db.h"
 #include "tests/storage/temp_dir.h"
 
 namespace vigil::correlator {
@@ -24,11 +25,8 @@ using testing_util::kT0;
 class EventQueryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::DbOptions o;
-    o.path = dir_.Sub("db");
-    auto db = storage::Db::Open(o);
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
+    db_ = ::vigil::testing::OpenTestDb(dir_.Sub("db"));
+    ASSERT_TRUE(db_);
     auto rules = testing_util::RulesFromText(testing_util::kThreeAlertsRules);
     ASSERT_TRUE(rules);
     PipelineOptions po;
