@@ -12,19 +12,14 @@
 
 #include "storage/db.h"
 #include "storage/key_codec.h"
+#include "tests/storage/open_db.h"
 #include "tests/storage/temp_dir.h"
 #include "transport/receiver.h"
 #include "transport/sender.h"
 
 namespace vigil::transport::testing {
 
-inline std::unique_ptr<storage::Db> OpenDb(const std::string& path) {
-  storage::DbOptions o;
-  o.path = path;
-  auto db = storage::Db::Open(o);
-  EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
-  return db.ok() ? std::move(*db) : nullptr;
-}
+inline std::unique_ptr<storage::Db> OpenDb(const std::string& path) { return ::vigil::testing::OpenTestDb(path); }
 
 // Polls `pred` until it holds or `timeout` passes. For conditions only observable through
 // counters of another thread (a refused handshake has no callback).
