@@ -109,6 +109,23 @@ uint8_t TransactionSide(const EngineRule& er, uint8_t (*side)(BufferId)) {
   return response ? 2 : request ? 1 : 3;
 }
 
+// EngineRule::gate_bits: for a rule whose fast pattern is in a body buffer (large, so worth
+// not scanning for rules that cannot match), the flowbits one of which must be set for it to
+// match: one name of an all-names isset (`isset,a` or `isset,a&b`), else every name of an
+// any-name one (`isset,a|b`). Empty: no such isset, the literal goes into a database.
+std::vector<uint32_t> GateBits(const EngineRule& er) {
+  const BufferId b = er.fast_pattern->buffer;
+  if (b != BufferId::kFileData && b != BufferId::kHttpRequestBody && b != BufferId::kHttpResponseBody)
+    return {};
+  const FlowbitOp* any_of = nullptr;
+  for (const FlowbitOp& op : er.flowbit_checks) {
+    if (op.command != rules::FlowbitsCommand::kIsSet || op.ids.empty()) continue;
+    if (op.join != rules::FlowbitsJoin::kOr) return {op.ids.front()};
+    if (any_of == nullptr) any_of = &op;
+  }
+  return any_of != nullptr ? any_of->ids : std::vector<uint32_t>();
+}
+
 bool IsBitCheck(rules::FlowbitsCommand c) {
   return c == rules::FlowbitsCommand::kIsSet || c == rules::FlowbitsCommand::kIsNotSet;
 }
@@ -354,6 +371,7 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
     er.fast_pattern = ChooseFastPattern(r, cfg_.min_preferred_fast_pattern);
     if (er.fast_pattern)
       er.fast_pattern = PrefilterLiteral(r, std::move(*er.fast_pattern), cfg_.min_preferred_fast_pattern);
+    if (er.fast_pattern) er.gate_bits = GateBits(er);
     if (!r.meta.classtype.empty()) {
       if (const rules::Classification* c = classes->Find(r.meta.classtype)) {
         er.severity = c->priority;
@@ -501,6 +519,10 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
       }
       continue;
     }
+    if (!er.gate_bits.empty()) {
+      for (uint32_t bit : er.gate_bits) g.flowbit_gated.emplace_back(bit, ri);
+      continue;
+    }
     const std::tuple<BufferId, uint32_t, bool> view{er.fast_pattern->buffer,
                                                     er.lists[er.fast_pattern->list].chain,
                                                     Bounded(*er.fast_pattern)};
@@ -550,6 +572,7 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
     g.tcp_packet_dbs.push_back(std::move(bdb));
     }
   }
+  std::sort(g.flowbit_gated.begin(), g.flowbit_gated.end());
   g.ip_only.Finish();
   stats_.always_check_entries += g.always.size();
   if (groups_.size() >= 65535) return Error(ErrorCode::kLimit, "detect: more than 65535 rule groups");

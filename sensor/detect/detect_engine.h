@@ -81,6 +81,13 @@ struct EngineRule {
   std::vector<DecodeEvent> decode_events;  // decode-event names resolved (all must be present)
   uint8_t ip_proto = 0;  // header protocol naming one IP protocol (igmp 2, sctp 132), else 0
   std::optional<FastPattern> fast_pattern;
+  // Flowbit-gated (fast pattern in a body buffer: file_data, http.request_body,
+  // http.response_body; and a `flowbits:isset`): the rule cannot match unless one of these
+  // flowbits is set (all of an isset's names are needed, so one name stands for them; for
+  // `isset,a|b` all of a, b). Its literal is in no database: an inspection with that buffer
+  // takes it as a candidate when one of them is set on the flow or set/toggled by a candidate
+  // (RuleGroup::flowbit_gated), so bodies are not scanned for rules whose flowbits are unset.
+  std::vector<uint32_t> gate_bits;
   uint8_t severity = 3;
   std::string_view category;
   std::optional<rules::ThresholdOption> threshold;  // rule's own, or threshold.config's override
@@ -117,6 +124,8 @@ struct RuleGroup {
   // Rules with and without dsize are in separate databases, each gated (BufferDb::any_length).
   std::vector<BufferDb> tcp_packet_dbs;
   std::vector<uint32_t> always;  // rules without a fast pattern: checked on every inspection
+  // (flowbit id, rule) of the group's flowbit-gated rules (EngineRule::gate_bits), by id.
+  std::vector<std::pair<uint32_t, uint32_t>> flowbit_gated;
   IpOnlyIndex ip_only;           // header-only rules found by address instead
   // A port group of a DetectConfig::fold_any_ports port: its unbounded untransformed pkt_data
   // database also holds the any group's literals of that view, so an inspection meeting it does

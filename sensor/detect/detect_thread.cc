@@ -117,6 +117,7 @@ DetectThread::DetectThread(const DetectEngine& engine, CounterBlock* block, Coun
       xf_out_(engine.chains().size()),
       xf_view_(engine.chains().size()),
       xf_stamp_(engine.chains().size(), 0),
+      bit_seen_(engine.flowbit_count(), 0),
       profile_(engine.rules().size()) {
   auto s = engine.scratch_prototype().Clone();
   if (s) hs_ = std::move(*s);
@@ -164,6 +165,40 @@ std::span<const uint8_t> DetectThread::ItemView(std::span<const uint8_t> item, u
   xf_stamp_[k] = 0;  // the cached whole-buffer view is gone
   Count(DetectCounters::kTransforms);
   return std::span<const uint8_t>(xf_out_[k].data(), xf_out_[k].size());
+}
+
+void DetectThread::AddFlowbitGated(const uint32_t* gids, const InspectInput& in) {
+  const auto& groups = engine_.groups();
+  const auto& engine_rules = engine_.rules();
+  auto take = [&](uint32_t bit) {
+    if (bit >= bit_seen_.size() || bit_seen_[bit]) return;
+    bit_seen_[bit] = 1;
+    bits_seen_.push_back(bit);
+    for (size_t gi = 0; gi < 3; ++gi) {
+      if (gids[gi] == 0) continue;
+      const auto& gated = groups[gids[gi] - 1].flowbit_gated;
+      auto it = std::lower_bound(gated.begin(), gated.end(), std::make_pair(bit, uint32_t{0}));
+      for (; it != gated.end() && it->first == bit; ++it) {
+        if (in.buffers->Has(engine_rules[it->second].fast_pattern->buffer)) candidates_.push_back(it->second);
+      }
+    }
+  };
+  if (in.flow != nullptr) {
+    for (size_t w = 0; w < in.flow->bits.size(); ++w) {
+      for (uint64_t word = in.flow->bits[w]; word != 0; word &= word - 1)
+        take(static_cast<uint32_t>(w * 64 + static_cast<unsigned>(__builtin_ctzll(word))));
+    }
+  }
+  // A candidate evaluated earlier may set a bit (setters are ordered first); the rules it
+  // gates are candidates too, and may set further bits.
+  for (size_t k = 0; k < candidates_.size(); ++k) {
+    for (const FlowbitOp& op : engine_rules[candidates_[k]].flowbit_actions) {
+      if (op.command != rules::FlowbitsCommand::kSet && op.command != rules::FlowbitsCommand::kToggle) continue;
+      for (uint32_t id : op.ids) take(id);
+    }
+  }
+  for (uint32_t bit : bits_seen_) bit_seen_[bit] = 0;
+  bits_seen_.clear();
 }
 
 bool DetectThread::FlowintChecks(const EngineRule& er, const InspectInput& in) const {
@@ -469,6 +504,13 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
     for (const StreamCarry::Entry& e : carry->entries()) candidates_.push_back(e.rule);
     candidates_.insert(candidates_.end(), carry_hits_.begin(), carry_hits_.end());
     carry->Merge(carry_hits_, end);
+  }
+  const bool body = in.buffers->Has(BufferId::kFileData) || in.buffers->Has(BufferId::kHttpRequestBody) ||
+                    in.buffers->Has(BufferId::kHttpResponseBody);
+  if (body && ((gids[0] != 0 && !groups[gids[0] - 1].flowbit_gated.empty()) ||
+               (gids[1] != 0 && !groups[gids[1] - 1].flowbit_gated.empty()) ||
+               (gids[2] != 0 && !groups[gids[2] - 1].flowbit_gated.empty()))) {
+    AddFlowbitGated(gids, in);  // flowbit-gated rules need their body (EngineRule::gate_bits)
   }
   if (hits) Count(DetectCounters::kPrefilterHits, hits);
   std::sort(candidates_.begin(), candidates_.end());

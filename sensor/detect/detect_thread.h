@@ -61,6 +61,9 @@ class DetectThread {
   // One item of a multi-buffer through transform `chain` (0: none); not cached.
   std::span<const uint8_t> ItemView(std::span<const uint8_t> item, uint32_t chain);
   bool FlowintChecks(const EngineRule& er, const InspectInput& in) const;
+  // Candidates from the met groups' flowbit-gated rules (RuleGroup::flowbit_gated): those of
+  // every flowbit set on the flow or set/toggled by a candidate, with their body present.
+  void AddFlowbitGated(const uint32_t* gids, const InspectInput& in);
   void ApplyActions(const EngineRule& er, const InspectInput& in);
 
   const DetectEngine& engine_;
@@ -85,6 +88,9 @@ class DetectThread {
   // The last stream inspection's hits in unbounded untransformed pkt_data databases, for the
   // packet call of the packet whose payload was exactly that chunk (InspectInput::stream_scan_id).
   std::vector<uint32_t> stream_hits_;
+  // Per flowbit: already taken by AddFlowbitGated in this inspection (reset via bits_seen_).
+  std::vector<uint8_t> bit_seen_;
+  std::vector<uint32_t> bits_seen_;
   uint64_t stream_scan_id_ = 0;
   std::vector<RuleProfile> profile_;
   uint64_t local_[DetectCounters::kCount] = {};

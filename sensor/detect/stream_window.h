@@ -13,7 +13,9 @@
 //   in.kind = InspectKind::kStream; in.stream_new_offset = v.new_offset;
 //   in.stream_base = v.base; in.stream_carry = &w.carry();   // scan only the new bytes
 //
-// Memory: keep_bytes + the largest chunk, allocated on first use and reused; plus the carried
+// Memory: 2 x keep_bytes + the largest chunk, allocated on first use and reused: chunks are
+// appended in place and the kept tail moves to the front only when the next chunk does not fit
+// (about one tail copy per keep_bytes of stream instead of one per chunk). Plus the carried
 // prefilter candidates (StreamCarry, bounded).
 #pragma once
 
@@ -47,7 +49,8 @@ class StreamWindow {
   uint32_t keep_;
   uint64_t depth_;
   uint64_t consumed_ = 0;
-  std::vector<uint8_t> buf_;
+  std::vector<uint8_t> buf_;  // buf_[start_..] is the last view; older bytes wait for compaction
+  size_t start_ = 0;
   StreamCarry carry_;
 };
 

@@ -369,5 +369,67 @@ TEST(FindPattern, CaseInsensitiveSearchAgreesWithANaiveOne) {
   }
 }
 
+TEST(StreamWindow, AppendingInPlaceGivesTheSameViewsAsCopyingEachTime) {
+  // Reference: the last `keep` bytes of the previous view followed by the chunk.
+  std::mt19937 rng(5);
+  for (uint32_t keep : {4u, 64u, 4096u}) {
+    StreamWindow w(keep, 1 << 20);
+    std::string prev, stream;
+    uint64_t consumed = 0;
+    for (int i = 0; i < 400; ++i) {
+      if (rng() % 50 == 0) {  // a hole: nothing kept across it
+        w.Gap(7);
+        consumed += 7;
+        prev.clear();
+        continue;
+      }
+      std::string chunk(1 + rng() % (rng() % 4 == 0 ? 6000 : 300), ' ');
+      for (char& c : chunk) c = static_cast<char>('a' + rng() % 26);
+      const StreamView v = w.Feed({reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()});
+      const std::string tail = prev.substr(prev.size() - std::min<size_t>(prev.size(), keep));
+      const std::string want = tail + chunk;
+      consumed += chunk.size();
+      ASSERT_EQ(std::string(reinterpret_cast<const char*>(v.data.data()), v.data.size()), want);
+      ASSERT_EQ(v.new_offset, tail.size());
+      ASSERT_EQ(v.base, consumed - want.size());
+      prev = want;
+    }
+  }
+}
+
+TEST(FlowbitGated, BodyRulesNeedNoLiteralAndStillMatchWhenTheirFlowbitIsSet) {
+  Harness h(R"(alert tcp any any -> any any (file_data; content:"payload"; flowbits:isset,seen; sid:1;)
+alert tcp any any -> any any (http.uri; content:"/set"; flowbits:set,seen; flowbits:noalert; sid:2;)
+alert tcp any any -> any any (file_data; content:"payload"; flowbits:isset,a|b; sid:3;)
+alert tcp any any -> any any (http.uri; content:"/flip"; flowbits:toggle,b; flowbits:noalert; sid:4;)
+alert tcp any any -> any any (file_data; content:"payload"; sid:5;))");
+  ASSERT_TRUE(h.engine);
+  // The flowbit-gated rules are in no database: only sid 5's literal is scanned for in bodies.
+  size_t gated = 0, body_literals = 0;
+  for (const RuleGroup& g : h.engine->groups()) {
+    gated += g.flowbit_gated.size();
+    for (const RuleGroup::BufferDb& db : g.dbs)
+      if (db.buffer == BufferId::kFileData) body_literals += db.rule_ids.size();
+  }
+  EXPECT_EQ(gated, 3u);  // sid 1 under "seen", sid 3 under a and b
+  EXPECT_EQ(body_literals, 1u);
+  auto pkt = MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, "");
+  auto run = [&](const char* uri) {
+    BufferSet b;
+    b.Set(BufferId::kFileData, std::string_view("the payload"));
+    b.Set(BufferId::kHttpUri, std::string_view(uri));
+    auto s = h.Run(pkt->pkt, true, true, &b);
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  EXPECT_THAT(run("/other"), ElementsAre(5u));
+  EXPECT_THAT(run("/set"), ElementsAre(1u, 5u));  // set by a candidate of the same inspection
+  EXPECT_THAT(run("/other"), ElementsAre(1u, 5u));  // set on the flow
+  EXPECT_THAT(run("/flip"), ElementsAre(1u, 3u, 5u));  // b toggled on: isset,a|b
+  EXPECT_THAT(run("/flip"), ElementsAre(1u, 5u));
+  // No body, no candidate (and no alert).
+  EXPECT_THAT(h.Run(pkt->pkt), IsEmpty());
+}
+
 }  // namespace
 }  // namespace vigil::sensor::testing

@@ -183,7 +183,8 @@ TEST_F(UpstreamSinkTest, DropOldestNeverBlocksAndCountsEveryLineNotQueued) {
   // No receiver: the spool fills, then the pending buffer; a drop-oldest sink must keep
   // returning at once and count what it could not queue.
   auto sink = SinkFromYaml(Yaml("tcp://127.0.0.1:1",
-                                "  batch:\n    max-bytes: 4kb\n    linger: 1ms\n  max-pending-bytes: 8kb\n",
+                                "  batch:\n    max-bytes: 4kb\n    linger: 1ms\n  max-pending-bytes: 8kb\n"
+                                "  compression: none\n",  // the bounds below count raw bytes
                                 "    max-bytes: 16kb\n    full-policy: drop-oldest\n"));
   ASSERT_TRUE(sink);
   constexpr int kLines = 3000;
