@@ -236,13 +236,34 @@ void Receiver::ProcessAvailable() {
   }
 }
 
+void Receiver::CountRejected(FrameReject why, const zmq::message_t& msg, std::string_view message) {
+  const char* user = options_.insecure_plaintext ? nullptr : zmq_msg_gets(msg.handle(), "User-Id");
+  CountRejected(why, user ? std::string_view(user) : std::string_view("(unauthenticated)"), message);
+}
+
+void Receiver::CountRejected(FrameReject why, std::string_view peer, std::string_view message) {
+  const auto r = static_cast<size_t>(why);
+  block_->Add(group_[kRejectBase + static_cast<uint32_t>(r) - 1]);
+  // A broken or hostile peer repeats itself: one warning per reason per interval, with the
+  // number held back since; the counter has every one.
+  const int64_t now = MonotonicNanos();
+  if (reject_warned_ns_[r] != 0 && now - reject_warned_ns_[r] < kRejectWarnIntervalNs) {
+    ++reject_suppressed_[r];
+    return;
+  }
+  log_->Warning("transport", "rejected frame from '{}': {} ({} more rejected for this reason since the last "
+                "warning; transport.rx.rejected.{} counts them all)",
+                peer, message, reject_suppressed_[r], FrameRejectName(why));
+  reject_warned_ns_[r] = now;
+  reject_suppressed_[r] = 0;
+}
+
 void Receiver::HandleMessage(const zmq::message_t& rid, const zmq::message_t& msg) {
   block_->Add(group_[kFrames]);
   FrameReject why = FrameReject::kNone;
   auto parsed = ParseFrame(View(msg), options_.limits, &why);
   if (!parsed) {
-    block_->Add(group_[kRejectBase + static_cast<uint32_t>(why) - 1]);
-    log_->Debug("transport", "rejected frame: {}", parsed.error().message);
+    CountRejected(why, msg, parsed.error().message);
     return;
   }
   const FrameView& f = *parsed;
@@ -328,8 +349,7 @@ void Receiver::HandleBatch(const zmq::message_t& rid, const FrameView& f, std::s
   FrameReject why = FrameReject::kNone;
   auto events = BatchEvents(f, options_.limits, &events_scratch_, &why);
   if (!events) {  // a compressed batch that does not decompress to what it declares: not stored
-    block_->Add(group_[kRejectBase + static_cast<uint32_t>(why) - 1]);
-    log_->Debug("transport", "rejected batch {} from '{}': {}", f.seq, origin, events.error().message);
+    CountRejected(why, origin, events.error().message);
     return;
   }
   wb_.SetSavePoint();

@@ -27,6 +27,7 @@
 // somewhere other than this Db must make them durable before returning.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -128,6 +129,9 @@ class Receiver {
   void Run();
   void ProcessAvailable();
   void HandleMessage(const zmq::message_t& routing_id, const zmq::message_t& msg);
+  // Counts a rejected frame under its reason and logs it (rate-limited per reason).
+  void CountRejected(FrameReject why, const zmq::message_t& msg, std::string_view message);
+  void CountRejected(FrameReject why, std::string_view peer, std::string_view message);
   void HandleBatch(const zmq::message_t& routing_id, const FrameView& f, std::string_view origin,
                    std::string_view province);
   void QueueAck(const zmq::message_t& routing_id, std::string_view origin);
@@ -202,6 +206,10 @@ class Receiver {
   std::string ack_buf_;
   std::string events_scratch_;  // a compressed batch's events, decompressed (reused)
   std::unordered_set<std::string> mismatch_warned_;  // identities already warned about
+  // Rejected frames: when each reason was last logged and how many were not logged since.
+  static constexpr int64_t kRejectWarnIntervalNs = 10 * kNanosPerSecond;
+  std::array<int64_t, static_cast<size_t>(FrameReject::kCount_)> reject_warned_ns_{};
+  std::array<uint64_t, static_cast<size_t>(FrameReject::kCount_)> reject_suppressed_{};
   std::unordered_map<std::string, std::string> routes_;  // origin -> routing id of its connection
   std::unordered_map<std::string, std::deque<OutControl>> ctl_out_;  // unacknowledged, in order
 
