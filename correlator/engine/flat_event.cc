@@ -144,7 +144,7 @@ Status FlatEvent::Parse(std::string_view json, uint64_t id, simdjson::dom::parse
   std::string path;
   VIGIL_CHECK_OK(Flatten(root, path, 0, *this));
   std::string_view type;
-  if (root["event_type"].get(type) == simdjson::SUCCESS) SetType(std::string(type));
+  if (root["event_type"].get(type) == simdjson::SUCCESS) SetType(type);
   std::string_view ts;
   if (root["timestamp"].get(ts) == simdjson::SUCCESS) {
     auto t = Timestamp::Parse(ts);

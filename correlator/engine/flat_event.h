@@ -30,7 +30,11 @@ class FlatEvent final : public EventView {
   // Nesting deeper than this in FromJson is an error (EVE nests 4 levels).
   static constexpr int kMaxJsonDepth = 32;
 
-  FlatEvent& SetType(std::string type) { type_ = std::move(type); return *this; }
+  // Assigns in place: a reused view keeps its buffer (no allocation per event).
+  FlatEvent& SetType(std::string_view type) {
+    type_.assign(type);
+    return *this;
+  }
   FlatEvent& SetTime(Timestamp t) { time_ = t; return *this; }
   FlatEvent& SetId(uint64_t id) { id_ = id; return *this; }
   FlatEvent& Set(std::string_view path, std::string_view value);

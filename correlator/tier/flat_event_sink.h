@@ -28,7 +28,7 @@ class FlatEventSink final : public EventFieldSink {
   void Bool(std::string_view path, bool value) override { view_.SetBool(path, value); }
   void Null(std::string_view path) override { view_.SetNull(path); }
   void Envelope(std::string_view event_type, int64_t ts_ns) override {
-    view_.SetType(std::string(event_type)).SetTime(Timestamp{ts_ns});
+    view_.SetType(event_type).SetTime(Timestamp{ts_ns});
   }
 
  private:

@@ -18,6 +18,7 @@
 
 #include "sensor/app/http/http_parser.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "tests/fuzz/two_streams.h"
 
 namespace {
 
@@ -50,12 +51,7 @@ std::vector<std::string> Run(const HttpConfig& cfg, std::string_view req, std::s
                              size_t piece) {
   HttpParser p(cfg, nullptr);
   std::vector<std::string> out;
-  auto feed = [&](Direction d, std::string_view s) {
-    for (size_t i = 0; i < s.size(); i += piece) {
-      std::string_view part = s.substr(i, piece);
-      p.OnData(d, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
-    }
-  };
+  auto feed = [&](Direction d, std::string_view v) { FeedInPieces(p, d, v, piece); };
   feed(Direction::kToServer, req);
   feed(Direction::kToClient, resp);
   p.OnEnd(Direction::kToServer);

@@ -33,12 +33,7 @@ std::string Run(const MqttConfig& cfg, std::string_view c, std::string_view s, s
       out += std::to_string(t.id) + ":" + std::to_string(t.events) + ":" + std::string(w.view()) + "\n";
     }, all);
   };
-  auto feed = [&](Direction d, std::string_view v) {
-    for (size_t i = 0; i < v.size(); i += piece) {
-      std::string_view part = v.substr(i, piece);
-      p.OnData(d, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
-    }
-  };
+  auto feed = [&](Direction d, std::string_view v) { FeedInPieces(p, d, v, piece); };
   feed(Direction::kToServer, c);
   feed(Direction::kToClient, s);
   drain(true);

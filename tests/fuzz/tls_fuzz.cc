@@ -19,12 +19,7 @@ using namespace vigil::sensor;
 
 std::string Run(const TlsConfig& cfg, std::string_view c, std::string_view s, size_t piece) {
   TlsParser p(cfg, nullptr);
-  auto feed = [&](Direction d, std::string_view v) {
-    for (size_t i = 0; i < v.size(); i += piece) {
-      std::string_view part = v.substr(i, piece);
-      p.OnData(d, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
-    }
-  };
+  auto feed = [&](Direction d, std::string_view v) { FeedInPieces(p, d, v, piece); };
   feed(Direction::kToServer, c);
   feed(Direction::kToClient, s);
   const TlsSession& t = p.session();

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string_view>
 
 struct TwoStreams {
@@ -15,4 +17,13 @@ inline TwoStreams SplitTwoStreams(std::string_view in) {
   size_t cut = in.find("\xff\xff");
   if (cut == std::string_view::npos) return {in, {}};
   return {in.substr(0, cut), in.substr(cut + 2)};
+}
+
+// Feeds `v` to `parser.OnData(direction, bytes)` in pieces of `piece` bytes (the last one shorter).
+template <typename Parser, typename Direction>
+void FeedInPieces(Parser& parser, Direction direction, std::string_view v, size_t piece) {
+  for (size_t i = 0; i < v.size(); i += piece) {
+    const std::string_view part = v.substr(i, piece);
+    parser.OnData(direction, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
+  }
 }

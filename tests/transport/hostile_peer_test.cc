@@ -9,6 +9,7 @@
 #include <random>
 #include <zmq.hpp>
 
+#include "storage/key_codec.h"
 #include "tests/transport/transport_fixture.h"
 #include "transport/frame.h"
 
@@ -60,7 +61,7 @@ std::string CompressionBomb(std::string_view origin) {
   for (int i = 0; i < 100; ++i) events += "{\"event_type\":\"x\"}\n";
   std::string frame;
   EXPECT_TRUE(CompressBatchPayload(events, BatchFramePrefix(origin), &frame));
-  frame[BatchFramePrefix(origin)] = 0x40;  // raw length 0x40xxxxxx
+  storage::EncodeU32BE(frame.data() + BatchFramePrefix(origin), 1u << 30);  // the declared raw length
   EXPECT_TRUE(FinishBatchFrame(&frame, 1, 1, 100, origin, FrameLimits{}, kFrameFlagLz4).ok());
   return frame;
 }
