@@ -80,6 +80,9 @@ class OfflineSource final : public CaptureSource {
   std::vector<OfflineFileInfo> files_;
   uint64_t total_bytes_ = 0;
   size_t next_file_ = 0;
+  // stdio buffer of the open file (declared before handle_ so it outlives the FILE that
+  // pcap_close closes): 1 MiB reads instead of glibc's 4 KiB ones.
+  std::unique_ptr<char[]> read_buffer_;
   PcapHandle handle_;
   OfflineFileInfo* current_ = nullptr;
   int current_dlt_ = -1;
