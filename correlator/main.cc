@@ -36,6 +36,7 @@
 #include "correlator/store/retention.h"
 #include "correlator/tier/correlation_pipeline.h"
 #include "correlator/tier/rule_loader.h"
+#include "storage/allocator_tuning.h"
 #include "storage/db.h"
 #include "storage/write_batch.h"
 #include "transport/receiver.h"
@@ -391,6 +392,7 @@ int Run(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::storage::RetainFreedMemtableMemory();  // before any thread starts (allocator_tuning.h)
   CLI::App app{"vigil-correlator: receives event batches from sensors over the authenticated "
                "transport and stores every event exactly once (RocksDB)."};
   app.set_help_flag("-h,--help", "print this help and exit");

@@ -38,6 +38,8 @@ class Iterator {
   void SeekToFirst() { it_->SeekToFirst(); }
   void SeekToLast() { it_->SeekToLast(); }
   void Seek(std::string_view key) { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
+  // The last key at or before `key`.
+  void SeekForPrev(std::string_view key) { it_->SeekForPrev(rocksdb::Slice(key.data(), key.size())); }
   void Next() { it_->Next(); }
   void Prev() { it_->Prev(); }
   bool Valid() const { return it_ && it_->Valid(); }

@@ -7,4 +7,5 @@ vigil_library(vigil_storage
     ${CMAKE_CURRENT_LIST_DIR}/iterator.cc
     ${CMAKE_CURRENT_LIST_DIR}/db.cc
     ${CMAKE_CURRENT_LIST_DIR}/range_delete.cc
+    ${CMAKE_CURRENT_LIST_DIR}/allocator_tuning.cc
   DEPS vigil_core vigil::rocksdb)

@@ -281,6 +281,15 @@ void CorrelationEngine::Release(int64_t limit, int64_t timer_limit, std::vector<
       continue;
     }
     if (next_hit < limit) {
+      if (!late) {
+        // Applied in place: Apply only appends to in_order_ (PushHit), and a deque's
+        // push_back keeps references to its elements, so the front stays put until popped.
+        const Hit& h = in_order_.front();
+        released_ = std::max(released_, h.t);
+        Apply(h, out);
+        in_order_.pop_front();
+        continue;
+      }
       Hit h = PopHit(late);
       released_ = std::max(released_, h.t);
       Apply(h, out);

@@ -479,16 +479,21 @@ Status EventStoreWriter::PutPending(storage::WriteBatch& wb) {
   return Ok();
 }
 
+void AppendEventKey(std::string* out, int64_t ts_ns, std::string_view origin, uint64_t seq,
+                    uint32_t index) {
+  storage::PutI64BE(out, ts_ns);
+  storage::PutU16BE(out, static_cast<uint16_t>(origin.size()));
+  out->append(origin);
+  storage::PutU64BE(out, seq);
+  storage::PutU32BE(out, index);
+}
+
 Status EventStoreWriter::AddLocalEvent(EventClass cls, int64_t ts_ns, std::string_view origin,
                                        uint64_t seq, uint32_t index, std::string_view json,
                                        storage::WriteBatch& wb, std::string* key_out) {
   if (origin.size() > 0xffff) return Error(ErrorCode::kInvalidArgument, "origin too long");
   std::string key;
-  storage::PutI64BE(&key, ts_ns);
-  storage::PutU16BE(&key, static_cast<uint16_t>(origin.size()));
-  key.append(origin);
-  storage::PutU64BE(&key, seq);
-  storage::PutU32BE(&key, index);
+  AppendEventKey(&key, ts_ns, origin, seq, index);
   // Stamped like a received event ("vigil_origin" first) so readers treat both alike.
   if (json.find('{') == std::string_view::npos) {
     return Error(ErrorCode::kInvalidArgument, "local event is not an object");

@@ -113,6 +113,11 @@ struct EventStoreOptions {
   std::string family_prefix = "events.";
 };
 
+// Appends an event's primary key: [I64BE ts][U16BE origin len][origin][U64BE seq][U32BE index]
+// (origin at most 0xffff bytes: callers check).
+void AppendEventKey(std::string* out, int64_t ts_ns, std::string_view origin, uint64_t seq,
+                    uint32_t index);
+
 class EventStoreWriter {
  public:
   // Opens (creating when missing) the nine column families.

@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include "correlator/engine/flat_event.h"
+#include "correlator/store/event_id_map.h"
 #include "storage/key_codec.h"
 
 namespace vigil::correlator {
@@ -149,13 +150,13 @@ Result<AlertBehind> EventsBehind(const storage::Db& db, const StoreLayout& layou
     return Error(ErrorCode::kNotFound, "no correlated alert with alert_id " + std::to_string(alert_id));
   }
   for (uint64_t id : ids) {
-    VIGIL_TRY(auto where, db.Get(layout.event_ids, storage::U64Key(id)));
-    if (!where || where->size() < 2 || static_cast<uint8_t>((*where)[0]) >= kEventClassCount) {
+    VIGIL_TRY(auto where, LookupEventId(db, layout.event_ids, id));
+    if (!where) {
       out.missing_ids.push_back(id);
       continue;
     }
-    const auto cls = static_cast<EventClass>((*where)[0]);
-    VIGIL_TRY(auto ev, db.Get(layout.family(cls), std::string_view(*where).substr(1)));
+    const EventClass cls = where->cls;
+    VIGIL_TRY(auto ev, db.Get(layout.family(cls), where->primary));
     if (!ev) {
       out.missing_ids.push_back(id);
       continue;

@@ -32,10 +32,19 @@ Status EventIndexer::Add(const StoredEvent& event, const EventView& view, storag
 }
 
 Status EventIndexer::MapId(const StoredEvent& event, uint64_t event_id, storage::WriteBatch& wb) {
-  key_.clear();
-  key_.push_back(static_cast<char>(event.cls));
-  key_.append(event.key);
-  return wb.Put(layout_.event_ids, storage::U64Key(event_id), key_);
+  if (run_.Add(event_id, event.cls, event.key)) return Ok();
+  VIGIL_CHECK_OK(FlushIds(wb));
+  if (!run_.Add(event_id, event.cls, event.key)) {
+    return Error(ErrorCode::kInvalidArgument, "event id map: primary key too short or too long");
+  }
+  return Ok();
+}
+
+Status EventIndexer::FlushIds(storage::WriteBatch& wb) {
+  if (run_.empty()) return Ok();
+  run_.Encode(&key_, &value_);
+  run_.Clear();
+  return wb.Put(layout_.event_ids, key_, value_);
 }
 
 }  // namespace vigil::correlator

@@ -4,13 +4,15 @@
 #include <limits>
 #include <string>
 
+#include "correlator/store/event_id_map.h"
 #include "storage/key_codec.h"
 #include "storage/range_delete.h"
 
 namespace vigil::correlator {
 namespace {
 
-// The first mapped id at or after `id` and its event's time (found=false past the last one).
+// The first run of the event-id map starting at or after `id`, and the time of its first event
+// (found=false past the last one).
 struct IdProbe {
   bool found = false;
   uint64_t id = 0;
@@ -21,16 +23,26 @@ IdProbe ProbeAtOrAfter(const storage::Db& db, storage::ColumnFamily cf, uint64_t
   IdProbe p;
   auto it = db.NewIterator(cf);
   it.Seek(storage::U64Key(id));
-  if (!it.Valid() || it.key().size() != 8 || it.value().size() < 1 + 8) return p;
+  EventIdRun run;
+  if (!it.Valid() || !run.Parse(it.key(), it.value())) return p;
   p.found = true;
-  p.id = storage::DecodeU64BE(it.key().data());
-  p.ts = KeyTime(it.value().substr(1));
+  p.id = run.first();
+  p.ts = run.Time(0);
   return p;
 }
 
-// The smallest id such that the first mapped id at or after it belongs to an event at or after
-// cutoff (or there is none): every id below it is expired. Binary search: ids are roughly in
-// time order.
+// Whether the run starting exactly at `first` ends with an event before cutoff.
+bool LastEventBefore(const storage::Db& db, storage::ColumnFamily cf, uint64_t first, int64_t cutoff) {
+  auto it = db.NewIterator(cf);
+  it.Seek(storage::U64Key(first));
+  EventIdRun run;
+  return it.Valid() && run.Parse(it.key(), it.value()) && run.first() == first && run.Time(run.size() - 1) < cutoff;
+}
+
+// The smallest id such that the first run starting at or after it begins with an event at or
+// after cutoff (or there is none), moved past the last run before it when that run is wholly
+// expired: every run below the result is expired (whole runs are cut; a run that straddles
+// the cutoff stays). Binary search: ids are roughly in time order.
 uint64_t FirstIdNotBefore(const storage::Db& db, storage::ColumnFamily cf, int64_t cutoff) {
   auto first = ProbeAtOrAfter(db, cf, 0);
   if (!first.found || first.ts >= cutoff) return 0;
@@ -45,7 +57,11 @@ uint64_t FirstIdNotBefore(const storage::Db& db, storage::ColumnFamily cf, int64
     if (!p.found || p.ts >= cutoff) hi = mid;
     else lo = mid;
   }
-  return hi;
+  // The run starting at lo is the last to begin before the cutoff: cut it too when its last
+  // event is expired as well, else keep it (it straddles the cutoff).
+  if (!LastEventBefore(db, cf, lo, cutoff)) return lo;
+  const auto next = ProbeAtOrAfter(db, cf, hi);
+  return next.found ? next.id : hi;
 }
 
 }  // namespace

@@ -90,6 +90,9 @@ Result<StoreLayout> StoreLayout::Open(storage::Db& db) {
 
 void StoreLayout::TuneDbOptions(storage::DbOptions& options) {
   for (std::string_view f : kFieldNames) options.append_memtable_prefixes.push_back("index." + std::string(f));
+  // The event families (and events.rejected) too: the writer never reads them while it runs
+  // (replay at start reads SST files: opening flushes the recovered memtables).
+  options.append_memtable_prefixes.push_back(EventStoreOptions{}.family_prefix);
 }
 
 Result<StoreLayout> StoreLayout::OpenExisting(const storage::Db& db) {

@@ -4,13 +4,17 @@
 //
 //   events.<class>      [I64BE ts][U16BE origin len][origin][U64BE seq][U32BE index] -> EVE JSON
 //   index.<field>       [I64BE hour bucket][U16BE value len][value][primary key][U8 class] -> ""
-//   index.event_id      [U64BE event id] -> [U8 class][primary key]
+//   index.event_id      [U64BE first event id of a run] -> [U16BE middle len][middle]
+//                       then per id of the run: [U8 class][primary key's 8-byte time][its U32BE index]
 //   correlator.state    "engine" -> [U64BE next event id][U64BE next local seq][engine checkpoint]
 //
 // Index keys start with the hour bucket of the event time so that retention drops expired index
 // entries by time range (DeleteKeyRange) like the events themselves; a lookup of one value over
 // [from, to) seeks once per hour bucket. Event ids are given in arrival order by the correlator
-// (they are the ids correlated alerts list as contributing events).
+// (they are the ids correlated alerts list as contributing events). index.event_id holds one
+// entry per run of consecutive ids from one batch, whose primary keys share their middle
+// ([U16BE origin len][origin][U64BE seq], stored once): event_id_map.h has the codec and
+// LookupEventId (SeekForPrev to the run, then the id's record).
 //
 //   VIGIL_TRY(StoreLayout layout, StoreLayout::Open(db));
 //   std::string k;  AppendIndexKey(&k, IndexBucket(ts), "10.0.0.1", primary, EventClass::kFlow);
@@ -71,8 +75,9 @@ struct StoreLayout {
   // Readers: the families must exist (kNotFound: "not a correlator store", naming the family).
   [[nodiscard]] static Result<StoreLayout> OpenExisting(const storage::Db& db);
   // Store tuning for the correlator's writer: the index families (written for every event in
-  // no useful order, read only by iterators) get append memtables
-  // (DbOptions::append_memtable_prefixes). Call before Db::Open.
+  // no useful order, read only by iterators) and the event families (never read by the writer
+  // while it runs) get append memtables (DbOptions::append_memtable_prefixes). Call before
+  // Db::Open.
   static void TuneDbOptions(storage::DbOptions& options);
   storage::ColumnFamily family(EventClass c) const { return events[static_cast<size_t>(c)]; }
   storage::ColumnFamily family(IndexField f) const { return index[static_cast<size_t>(f)]; }

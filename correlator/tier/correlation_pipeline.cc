@@ -93,19 +93,30 @@ Status CorrelationPipeline::Replay(storage::Db& db) {
   // forwarded) the first time: storing them again writes the same keys and values.
   static const FieldPath kProvince("vigil_province");
   storage::WriteBatch wb;
-  auto it = db.NewIterator(layout_.event_ids, {storage::U64Key(next_event_id_), std::nullopt});
-  for (it.SeekToFirst(); it.Valid(); it.Next()) {
-    const uint64_t id = storage::DecodeU64BE(it.key().data());
-    const std::string_view where = it.value();
-    next_event_id_ = id + 1;
-    if (where.size() < 2 || static_cast<uint8_t>(where[0]) >= kEventClassCount) continue;
-    VIGIL_TRY(auto json, db.Get(layout_.family(static_cast<EventClass>(where[0])), where.substr(1)));
-    if (!json || !view_.Parse(*json, id, parser_)) continue;  // expired, or never correlated
-    const FieldValue province = view_.Get(kProvince);
-    if (province.is_string()) view_.Set("province", std::string(province.str));
-    Bump(kEventsReplayed);
-    Correlate();
-    VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/false));
+  auto it = db.NewIterator(layout_.event_ids);
+  // The run holding next_event_id_ starts at or before it (or there is none: from the first).
+  it.SeekForPrev(storage::U64Key(next_event_id_));
+  if (!it.Valid()) {
+    VIGIL_CHECK_OK(it.status());
+    it.SeekToFirst();
+  }
+  EventIdRun run;
+  EventLocation where;
+  for (; it.Valid(); it.Next()) {
+    if (!run.Parse(it.key(), it.value())) continue;
+    for (size_t i = 0; i < run.size(); ++i) {
+      const uint64_t id = run.first() + i;
+      if (id < next_event_id_) continue;
+      next_event_id_ = id + 1;
+      if (!run.Get(i, &where)) continue;
+      VIGIL_TRY(auto json, db.Get(layout_.family(where.cls), where.primary));
+      if (!json || !view_.Parse(*json, id, parser_)) continue;  // expired, or never correlated
+      const FieldValue province = view_.Get(kProvince);
+      if (province.is_string()) view_.Set("province", std::string(province.str));
+      Bump(kEventsReplayed);
+      Correlate();
+      VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/false));
+    }
   }
   VIGIL_CHECK_OK(it.status());
   if (block_->Get(group_[kEventsReplayed]) == 0) return Ok();
@@ -118,7 +129,11 @@ transport::BatchSink CorrelationPipeline::Sink() {
 }
 
 Status CorrelationPipeline::AddBatch(const transport::ReceivedBatch& batch, storage::WriteBatch& wb) {
-  VIGIL_CHECK_OK(writer_->AddBatch(batch, wb));
+  if (Status s = writer_->AddBatch(batch, wb); !s) {
+    indexer_.DiscardIds();  // the batch fails as a whole: its run is not written
+    return s;
+  }
+  VIGIL_CHECK_OK(indexer_.FlushIds(wb));  // the batch's ids, one index.event_id entry
   VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/true));
   if (events_since_checkpoint_ < options_.checkpoint_every_events) return Ok();
   return PutState(wb);

@@ -27,6 +27,7 @@
 #include "correlator/query/event_query.h"
 #include "correlator/tier/correlation_pipeline.h"
 #include "correlator/tier/rule_loader.h"
+#include "storage/allocator_tuning.h"
 #include "storage/key_codec.h"
 #include "tests/correlator/tier/event_stream.h"
 
@@ -270,6 +271,7 @@ int RunQueryBench(const Args& a) {
 }  // namespace vigil::correlator
 
 int main(int argc, char** argv) {
+  vigil::storage::RetainFreedMemtableMemory();  // as vigil-correlator does
   using vigil::correlator::Args;
   Args a;
   if (argc < 2) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "correlator/store/event_id_map.h"
 #include "correlator/store/retention.h"
 #include "correlator/tier/rule_loader.h"
 #include "storage/key_codec.h"
@@ -74,8 +75,8 @@ TEST_F(PipelineTest, IndexesIdsAlertsAndCheckpointInOneBatch) {
     forwarded.emplace_back(j);
     return Ok();
   });
-  // 4 events: 4 puts + 4 index entries each + 1 id each = 24; + 1 alert + its 2 index entries
-  // (src_ip, group key) = 27; no checkpoint yet (every 100,000 events). (The 4th event moves the
+  // 4 events: 4 puts + 4 index entries each = 20; + 1 id-map run for the batch = 21; + 1 alert
+  // + its 2 index entries (src_ip, group key) = 24; no checkpoint yet (every 100,000 events). (The 4th event moves the
   // watermark past the 3rd.)
   const size_t puts = Store(1, {Alert(0, "198.51.100.1"), Alert(1, "198.51.100.1"), Alert(2, "198.51.100.1"),
                                 Alert(3, "198.51.100.2", 3)});
@@ -95,7 +96,7 @@ TEST_F(PipelineTest, IndexesIdsAlertsAndCheckpointInOneBatch) {
   ASSERT_EQ(forwarded.size(), 5u);
   EXPECT_EQ(forwarded[0].rfind("{\"vigil_source\":\"sensor-a\",\"timestamp\":", 0), 0u) << forwarded[0];
   EXPECT_NE(forwarded.back().find("\"title\":\"three alerts\""), std::string::npos);
-  EXPECT_EQ(puts, 27u);
+  EXPECT_EQ(puts, 24u);
 
   // src_ip index: three events and the alert for .1, in the hour bucket of kT0; one for .2.
   const auto all_src = Rows(L.family(IndexField::kSrcIp));
@@ -118,11 +119,15 @@ TEST_F(PipelineTest, IndexesIdsAlertsAndCheckpointInOneBatch) {
   ASSERT_EQ(groups.size(), 1u);
   EXPECT_NE(groups[0].first.find("src_ip=198.51.100.1"), std::string::npos);
 
-  // Event id 2 maps to the second alert's primary key.
-  auto id2 = db_->Get(L.event_ids, storage::U64Key(2));
+  // Event id 2 maps to the second alert's primary key; the batch's ids are one run.
+  auto id2 = LookupEventId(*db_, L.event_ids, 2);
   ASSERT_TRUE(id2.ok() && id2->has_value());
-  EXPECT_EQ(static_cast<EventClass>((**id2)[0]), EventClass::kAlert);
-  EXPECT_EQ((**id2).substr(1), Rows(L.family(EventClass::kAlert))[1].first);
+  EXPECT_EQ((*id2)->cls, EventClass::kAlert);
+  EXPECT_EQ((*id2)->primary, Rows(L.family(EventClass::kAlert))[1].first);
+  EXPECT_EQ(Rows(L.event_ids).size(), 1u);
+  auto none = LookupEventId(*db_, L.event_ids, 100);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
 }
 
 TEST_F(PipelineTest, NationalTierSeesTheAuthenticatedProvince) {
@@ -154,13 +159,13 @@ TEST_F(PipelineTest, NationalTierSeesTheAuthenticatedProvince) {
 
 TEST_F(PipelineTest, RetentionDeletesByTimeRangePerClass) {
   Open(Rules(kRules));
-  std::vector<std::string> lines;
+  // One batch per hour: the event-id map keeps one run per batch and is cut by whole runs.
   for (int h = 0; h < 6; ++h) {
-    lines.push_back(Alert(h * 3600, "10.0.0." + std::to_string(h), 3));
-    lines.push_back(R"({"timestamp":")" + Ts(h * 3600) + R"(","event_type":"flow","src_ip":"10.0.0.)" +
-                    std::to_string(h) + R"("})");
+    Store(static_cast<uint64_t>(h + 1),
+          {Alert(h * 3600, "10.0.0." + std::to_string(h), 3),
+           R"({"timestamp":")" + Ts(h * 3600) + R"(","event_type":"flow","src_ip":"10.0.0.)" + std::to_string(h) +
+               R"("})"});
   }
-  Store(1, lines);
   const auto& L = p_->layout();
   RetentionPolicy keep_some;
   keep_some.max_age_ns[static_cast<size_t>(EventClass::kFlow)] = 2 * 3600 * kSec;  // others: forever
@@ -177,9 +182,14 @@ TEST_F(PipelineTest, RetentionDeletesByTimeRangePerClass) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(Rows(L.family(EventClass::kAlert)).size(), 3u);
   EXPECT_EQ(Rows(L.family(IndexField::kSrcIp)).size(), 6u);  // buckets of hours 3..5
-  // Ids 1..12 in arrival order (alert, flow per hour): hours 0..2 are ids 1..6.
+  // Ids 1..12 in arrival order (alert, flow per hour): hours 0..2 are ids 1..6, runs 1, 3, 5.
   EXPECT_EQ(r->event_ids_cut_below, 7u);
-  EXPECT_EQ(Rows(L.event_ids).size(), 6u);
+  EXPECT_EQ(Rows(L.event_ids).size(), 3u);
+  auto kept = LookupEventId(*db_, L.event_ids, 7);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  auto cut = LookupEventId(*db_, L.event_ids, 6);
+  ASSERT_TRUE(cut.ok());
+  EXPECT_FALSE(cut->has_value());
 }
 
 }  // namespace
