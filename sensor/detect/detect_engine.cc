@@ -9,6 +9,7 @@
 #include "rules/signature/default_classifications.h"
 #include "sensor/detect/dataset_loader.h"
 #include "sensor/detect/db_cache.h"
+#include "sensor/detect/header_buffer.h"
 
 namespace vigil::sensor {
 namespace {
@@ -439,6 +440,18 @@ struct GroupLiterals {
     }
     rules[it->second].push_back(rule_index);
   }
+  // Adds every literal of `o` with its rules (identical literals share an id).
+  void Merge(const GroupLiterals& o) {
+    for (const HsLiteral& l : o.lits) {
+      auto [it, added] = index.emplace(std::make_pair(l.bytes, l.nocase), static_cast<uint32_t>(lits.size()));
+      if (added) {
+        lits.push_back({l.bytes, l.nocase, it->second});
+        rules.emplace_back();
+      }
+      const std::vector<uint32_t>& from = o.rules[l.id];
+      rules[it->second].insert(rules[it->second].end(), from.begin(), from.end());
+    }
+  }
 };
 
 namespace {
@@ -449,6 +462,40 @@ using LiteralsByView = std::map<std::tuple<BufferId, uint32_t, bool>, GroupLiter
 constexpr int64_t kBoundedScanBytes = 1024;
 
 bool Bounded(const FastPattern& fp) { return fp.bound >= 0 && fp.bound <= kBoundedScanBytes; }
+
+// Packet-only rules whose dsize accepts no payload longer than this form their own database,
+// which the dsize gate skips for every longer packet (most packets of a bulk transfer are
+// full-sized); the other dsize rules (dsize:>0, 1300<>1500...) stay in a second one.
+constexpr uint64_t kSmallDsizeBytes = 256;
+
+// The largest payload length `d` accepts; UINT64_MAX when it has no upper bound.
+uint64_t DsizeMax(const rules::IntegerMatch& d) {
+  switch (d.op) {
+    case rules::IntOp::kEq: case rules::IntOp::kLe: return d.value;
+    case rules::IntOp::kLt: return d.value == 0 ? 0 : d.value - 1;
+    case rules::IntOp::kRange: return d.max == 0 ? 0 : d.max - 1;
+    default: return UINT64_MAX;
+  }
+}
+
+// Fills g.db_first / db_index / derived_dbs from g.dbs (RuleGroup).
+void IndexByBuffer(RuleGroup& g) {
+  constexpr size_t kBuffers = static_cast<size_t>(BufferId::kCount);
+  g.db_first.assign(kBuffers + 1, 0);
+  for (const RuleGroup::BufferDb& db : g.dbs) {
+    if (!IsPacketDerivedBuffer(db.buffer)) ++g.db_first[static_cast<size_t>(db.buffer) + 1];
+    if (db.second != BufferId::kCount) ++g.db_first[static_cast<size_t>(db.second) + 1];
+  }
+  for (size_t b = 0; b < kBuffers; ++b) g.db_first[b + 1] += g.db_first[b];
+  g.db_index.assign(g.db_first[kBuffers], 0);
+  std::vector<uint32_t> next(g.db_first.begin(), g.db_first.end() - 1);
+  for (uint32_t i = 0; i < g.dbs.size(); ++i) {
+    const BufferId b = g.dbs[i].buffer;
+    if (IsPacketDerivedBuffer(b)) g.derived_dbs.push_back(i);
+    else g.db_index[next[static_cast<size_t>(b)]++] = i;
+    if (g.dbs[i].second != BufferId::kCount) g.db_index[next[static_cast<size_t>(g.dbs[i].second)]++] = i;
+  }
+}
 
 }  // namespace
 
@@ -479,8 +526,11 @@ Result<RuleGroup::BufferDb> DetectEngine::CompileBufferDb(BufferId buffer, uint3
     bdb.rule_ids.insert(bdb.rule_ids.end(), rs.begin(), rs.end());
   }
   bdb.first.push_back(static_cast<uint32_t>(bdb.rule_ids.size()));
-  for (const HsLiteral& lit : l.lits)
+  bdb.min_literal = UINT32_MAX;
+  for (const HsLiteral& lit : l.lits) {
     bdb.max_literal = std::max(bdb.max_literal, static_cast<uint32_t>(lit.bytes.size()));
+    bdb.min_literal = std::min(bdb.min_literal, static_cast<uint32_t>(lit.bytes.size()));
+  }
   if (Status st = scratch_.Grow(bdb.db); !st) return std::move(st).error();
   ++stats_.databases;
   stats_.database_bytes += bdb.db.Size();
@@ -503,7 +553,7 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
   g.folds_any = fold_any != nullptr;
   LiteralsByView per_buffer;   // (buffer, transform chain) → literals
   // The pkt_data literals of rules a TCP packet call can match, without and with dsize.
-  LiteralsByView packet_only, packet_only_sized;
+  LiteralsByView packet_only, packet_only_sized, packet_only_small;
   for (uint32_t ri : ids) {
     const EngineRule& er = rules_[ri];
     if (!er.fast_pattern) {
@@ -531,7 +581,10 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
     // are no_stream or dsize rules (DetectThread::Evaluate): those alone form the packet-only
     // database that such packets scan instead of the whole pkt_data one.
     if (std::get<0>(view) == BufferId::kPacket && !er.only_stream && (er.no_stream || er.rule->dsize)) {
-      (er.rule->dsize ? packet_only_sized : packet_only)[view].Add(*er.fast_pattern, ri);
+      LiteralsByView& into = !er.rule->dsize ? packet_only
+                             : DsizeMax(*er.rule->dsize) <= kSmallDsizeBytes ? packet_only_small
+                                                                             : packet_only_sized;
+      into[view].Add(*er.fast_pattern, ri);
     }
   }
   if (fold_any) {
@@ -545,24 +598,45 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
       if (view == whole) per_buffer[view].Add(*er.fast_pattern, ri);
     }
   }
+  // Buffers the pipeline sets to the same bytes (file_data and the HTTP body of its side): one
+  // database for both (BufferDb::second), so those bytes are scanned once.
+  std::map<std::tuple<BufferId, uint32_t, bool>, BufferId> second;
+  constexpr std::pair<BufferId, BufferId> kSameBytes[] = {
+      {BufferId::kFileData, BufferId::kHttpResponseBody}, {BufferId::kFileData, BufferId::kHttpRequestBody}};
+  for (const auto& [a, b] : kSameBytes) {
+    const std::tuple<BufferId, uint32_t, bool> va{a, 0, false}, vb{b, 0, false};
+    const auto ia = per_buffer.find(va), ib = per_buffer.find(vb);
+    if (ia == per_buffer.end() || ib == per_buffer.end() || second.count(va)) continue;
+    ia->second.Merge(ib->second);
+    per_buffer.erase(ib);
+    second[va] = b;
+  }
   for (auto& [view, l] : per_buffer) {
     VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(std::get<0>(view), std::get<1>(view), l));
     if (std::get<2>(view)) bdb.scan_limit = static_cast<uint32_t>(l.max_bound);
+    if (auto it = second.find(view); it != second.end()) {
+      bdb.second = it->second;
+      for (uint32_t ri : bdb.rule_ids)
+        bdb.rule_buffer.push_back(rules_[ri].fast_pattern->buffer);
+    }
     g.dbs.push_back(std::move(bdb));
   }
-  for (LiteralsByView* m : {&packet_only, &packet_only_sized}) {
+  IndexByBuffer(g);
+  for (LiteralsByView* m : {&packet_only, &packet_only_sized, &packet_only_small}) {
     for (auto& [view, l] : *m) {
     VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(std::get<0>(view), std::get<1>(view), l));
     if (std::get<2>(view)) bdb.scan_limit = static_cast<uint32_t>(l.max_bound);
     // Gates: a packet whose length no rule accepts (dsize), or whose flow's protocol no rule
     // names, skips the scan (Evaluate would reject every candidate before its contents).
     bdb.any_length = bdb.any_proto = false;
+    bdb.max_dsize = 0;
     for (const auto& rs : l.rules) {
       for (uint32_t ri : rs) {
         const EngineRule& er = rules_[ri];
         if (!er.rule->dsize) bdb.any_length = true;
         else if (std::find(bdb.dsizes.begin(), bdb.dsizes.end(), *er.rule->dsize) == bdb.dsizes.end())
           bdb.dsizes.push_back(*er.rule->dsize);
+        bdb.max_dsize = !er.rule->dsize ? UINT64_MAX : std::max(bdb.max_dsize, DsizeMax(*er.rule->dsize));
         if (er.app_proto.empty()) bdb.any_proto = true;
         else if (std::find(bdb.app_protos.begin(), bdb.app_protos.end(), er.app_proto) ==
                  bdb.app_protos.end())

@@ -104,6 +104,14 @@ struct RuleGroup {
     std::vector<uint32_t> first;
     std::vector<uint32_t> rule_ids;
     uint32_t max_literal = 0;  // longest literal (bytes): the overlap a partial scan needs
+    uint32_t min_literal = 0;  // shortest literal: fewer bytes than this cannot match (no scan)
+    // Not kCount: the database also holds the literals of this second buffer, one the pipeline
+    // sets to the same bytes as `buffer` (file_data is the HTTP response body to the client,
+    // the request body to the server). An inspection where both are the same span scans it
+    // once for both; otherwise each buffer's scan keeps only the hits of its own rules
+    // (rule_buffer[k]: the buffer of rule_ids[k]'s literal).
+    rules::BufferId second = rules::BufferId::kCount;
+    std::vector<rules::BufferId> rule_buffer;
     // Non-zero: every literal's content lies within the buffer's first scan_limit bytes
     // (absolute offset/depth or startswith), so only those are scanned. Short bounded
     // literals ("MZ" at depth 2) then cost nothing on the rest of the buffer.
@@ -113,10 +121,17 @@ struct RuleGroup {
     // any_length / any_proto: some rule has no dsize / no app-layer protocol.
     bool any_length = true, any_proto = true;
     std::vector<rules::IntegerMatch> dsizes;  // distinct dsize options of the rules
+    uint64_t max_dsize = UINT64_MAX;          // !any_length: the longest payload a dsize accepts
     std::vector<std::string> app_protos;      // distinct header app-layer protocols
   };
   std::vector<uint32_t> rules;   // every rule in the group, ascending
   std::vector<BufferDb> dbs;
+  // `dbs` by buffer, so an inspection visits only the buffers it has: db_index[db_first[b] ..
+  // db_first[b + 1]) are the entries on buffer b (db_first has BufferId::kCount + 1 entries),
+  // except buffers taken from the packet itself (ipv4.hdr .. ip.dst), listed in derived_dbs.
+  std::vector<uint32_t> db_first;
+  std::vector<uint32_t> db_index;
+  std::vector<uint32_t> derived_dbs;
   // For packet calls on a TCP flow whose stream is inspected: the pkt_data databases (per
   // chain) holding only the rules such a call can match (no_stream, dsize). Those calls scan
   // these instead of the pkt_data entries of `dbs`, so a TCP payload is not scanned twice by the

@@ -427,10 +427,23 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
     if (gid == 0) continue;
     const RuleGroup& g = groups[gid - 1];
     const bool skip_whole_packet = gi == 2 && any_folded;
-    auto scan = [&](const RuleGroup::BufferDb& db) {
-      const auto* buf = View(db.buffer, db.chain, in);
+    // `via`: the buffer scanned, db.buffer or (a database shared by two buffers) db.second.
+    auto scan = [&](const RuleGroup::BufferDb& db, BufferId via) {
+      if (!in.buffers->Has(via) && !IsPacketDerivedBuffer(via)) return;  // absent: no View()
+      // A database shared by two buffers (BufferDb::second): one scan when both are the same
+      // bytes, else each buffer's scan keeps only its own rules' hits.
+      bool own_only = false;
+      if (db.second != BufferId::kCount) {
+        const auto* a = in.buffers->Get(db.buffer);
+        const auto* b = in.buffers->Get(db.second);
+        const bool same = a != nullptr && b != nullptr && a->data() == b->data() && a->size() == b->size() &&
+                          in.buffers->Items(db.buffer).empty() && in.buffers->Items(db.second).empty();
+        if (same && via == db.second) return;  // scanned through db.buffer
+        own_only = !same;
+      }
+      const auto* buf = View(via, db.chain, in);
       if (!buf || buf->empty()) return;
-      const bool carried = carry != nullptr && db.buffer == BufferId::kPacket && db.chain == 0;
+      const bool carried = carry != nullptr && via == BufferId::kPacket && db.chain == 0;
       size_t from = 0, to = buf->size();
       if (db.scan_limit != 0) to = std::min<size_t>(to, db.scan_limit);
       if (carried && partial) {
@@ -438,10 +451,11 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
         from = in.stream_new_offset > overlap ? in.stream_new_offset - overlap : 0;
       }
       if (from >= to) return;
-      const auto items = in.buffers->Items(db.buffer);
+      const auto items = in.buffers->Items(via);
       if (!items.empty()) {  // a multi-buffer: every item (never the stream)
         auto on_item = [&](unsigned id, unsigned long long) {
           for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
+            if (own_only && db.rule_buffer[k] != via) continue;
             candidates_.push_back(db.rule_ids[k]);
             ++profile_[db.rule_ids[k]].prefilter_hits;
             ++hits;
@@ -450,15 +464,17 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
         for (const auto& item : items) {
           std::span<const uint8_t> v = ItemView(item, db.chain);
           if (db.scan_limit != 0) v = v.first(std::min<size_t>(v.size(), db.scan_limit));
-          if (!v.empty() && !db.db.Scan(v, hs_, on_item)) Count(DetectCounters::kScanErrors);
+          if (v.size() >= db.min_literal && !db.db.Scan(v, hs_, on_item)) Count(DetectCounters::kScanErrors);
         }
         return;
       }
+      if (to - from < db.min_literal) return;  // no literal fits
       const std::span<const uint8_t> data = buf->subspan(from, to - from);
       std::vector<uint32_t>& into = carried ? carry_hits_ : candidates_;
       const bool packet_hits = carried && db.scan_limit == 0;  // window offsets are not packet ones
       auto on_match = [&](unsigned id, unsigned long long) {
         for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
+          if (own_only && db.rule_buffer[k] != via) continue;
           if (packet_hits) stream_hits_.push_back(db.rule_ids[k]);
           into.push_back(db.rule_ids[k]);
           ++profile_[db.rule_ids[k]].prefilter_hits;
@@ -467,23 +483,33 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
       };
       if (!db.db.Scan(data, hs_, on_match)) Count(DetectCounters::kScanErrors);
     };
-    for (const RuleGroup::BufferDb& db : g.dbs) {
-      if (tcp_packet && db.buffer == BufferId::kPacket) continue;
-      if (skip_whole_packet && db.buffer == BufferId::kPacket && db.chain == 0 && db.scan_limit == 0) continue;
-      scan(db);
+    auto visit = [&](uint32_t di, BufferId via) {
+      const RuleGroup::BufferDb& db = g.dbs[di];
+      if (tcp_packet && via == BufferId::kPacket) return;
+      if (skip_whole_packet && via == BufferId::kPacket && db.chain == 0 && db.scan_limit == 0) return;
+      scan(db, via);
+    };
+    // Only the databases of the buffers this inspection has (a stream chunk has one), then
+    // those of buffers View() takes from the packet.
+    for (const BufferId b : in.buffers->ids()) {
+      if (IsPacketDerivedBuffer(b)) continue;
+      const size_t bi = static_cast<size_t>(b);
+      for (uint32_t k = g.db_first[bi]; k < g.db_first[bi + 1]; ++k) visit(g.db_index[k], b);
     }
+    for (const uint32_t di : g.derived_dbs) visit(di, g.dbs[di].buffer);
     if (tcp_packet) {
       for (const RuleGroup::BufferDb& db : g.tcp_packet_dbs) {
         if (reuse_stream && db.chain == 0 && db.scan_limit == 0) continue;
-        const bool length_ok = db.any_length || std::any_of(db.dsizes.begin(), db.dsizes.end(),
+        const bool length_ok = db.any_length || (p.payload_len <= db.max_dsize &&
+                                                 std::any_of(db.dsizes.begin(), db.dsizes.end(),
                                                              [&](const rules::IntegerMatch& d) {
                                                                return d.Matches(p.payload_len);
-                                                             });
+                                                             }));
         const bool proto_ok = db.any_proto || std::any_of(db.app_protos.begin(), db.app_protos.end(),
                                                           [&](const std::string& a) {
                                                             return AppProtoMatches(a, in.app_proto);
                                                           });
-        if (length_ok && proto_ok) scan(db);
+        if (length_ok && proto_ok) scan(db, db.buffer);
       }
     }
     candidates_.insert(candidates_.end(), g.always.begin(), g.always.end());

@@ -95,20 +95,50 @@ std::optional<FastPattern> ChooseFastPattern(const rules::Rule& rule, uint32_t m
                      Bound(*best, IsFirst(rule.buffers[best_list], best))};
 }
 
+namespace {
+
+// Body buffers: the prefilter scans every byte of them (kilobytes per message) with one large
+// database whose cost grows with short, caseless and frequent literals.
+bool IsBodyBuffer(rules::BufferId b) {
+  return b == rules::BufferId::kFileData || b == rules::BufferId::kHttpRequestBody ||
+         b == rules::BufferId::kHttpResponseBody;
+}
+
+// RarityScore at double weight, with case-insensitive letters a little cheaper than exact ones:
+// Hyperscan pays for every case variant a caseless literal stands for.
+uint32_t PrefilterScore(std::string_view bytes, bool nocase) {
+  uint32_t s = 0;
+  for (char ch : bytes) {
+    const uint8_t c = static_cast<uint8_t>(ch);
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    s += 2 * ByteWeight(c, nocase) - (nocase && letter ? 1 : 0);
+  }
+  return s;
+}
+
+}  // namespace
+
 FastPattern PrefilterLiteral(const rules::Rule& rule, FastPattern fp, uint32_t min_preferred) {
-  if (fp.bytes.size() >= min_preferred || fp.list >= rule.buffers.size()) return fp;
+  if (fp.list >= rule.buffers.size()) return fp;
+  const bool short_fp = fp.bytes.size() < min_preferred;
+  const bool body = IsBodyBuffer(fp.buffer);
+  if (!short_fp && !body) return fp;
+  auto score_of = [&](const std::string& bytes, bool nocase) {
+    return body ? PrefilterScore(bytes, nocase) : RarityScore(bytes, nocase);
+  };
   const rules::BufferMatches& b = rule.buffers[fp.list];
   const rules::ContentMatch* best = nullptr;
   uint32_t best_score = 0;
   b.ForEachContent([&](const rules::ContentMatch& c) {
     if (c.negated || c.pattern.size() < min_preferred) return;
-    const uint32_t score = RarityScore(c.pattern, c.nocase);
+    const uint32_t score = score_of(c.pattern, c.nocase);
     if (!best || score > best_score) {
       best = &c;
       best_score = score;
     }
   });
   if (best == nullptr) return fp;
+  if (!short_fp && best_score <= score_of(fp.bytes, fp.nocase)) return fp;
   const int64_t bound = Bound(*best, IsFirst(b, best));
   // A short literal bounded to the buffer start is cheap already (a bounded database scans
   // only that start); keep it unless the longer one is bounded too.

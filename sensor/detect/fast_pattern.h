@@ -43,6 +43,10 @@ uint32_t RarityScore(std::string_view bytes, bool nocase);
 // non-negated content, which then replaces it. Every non-negated content of a list must occur
 // for the rule to match, so the candidate set stays a superset of the matching rules (alerts
 // are unchanged) while short literals, the costliest for Hyperscan, leave the databases.
+// In body buffers (file_data, http.request_body, http.response_body), which the prefilter
+// scans byte by byte and at length, every choice (explicit or not) gives way to the list's
+// non-negated content with a better PrefilterScore (RarityScore with caseless letters a little
+// cheaper), unless that would trade a bounded literal for an unbounded one.
 // `vigil rules check` reports ChooseFastPattern's (the rule's own) choice.
 FastPattern PrefilterLiteral(const rules::Rule& rule, FastPattern fp, uint32_t min_preferred);
 

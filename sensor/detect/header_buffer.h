@@ -22,6 +22,16 @@ namespace vigil::sensor {
 // True for the six header buffers above.
 bool IsPacketHeaderBuffer(rules::BufferId id);
 
+// True for the buffers DetectThread takes from the packet itself rather than the BufferSet:
+// the six header buffers and ip.src / ip.dst (the last ids of BufferId).
+static_assert(rules::BufferId::kIpv4Hdr < rules::BufferId::kIcmpv6Hdr &&
+              rules::BufferId::kIcmpv6Hdr < rules::BufferId::kIpSrc &&
+              rules::BufferId::kIpSrc < rules::BufferId::kIpDst &&
+              rules::BufferId::kIpDst < rules::BufferId::kCount);
+inline bool IsPacketDerivedBuffer(rules::BufferId id) {
+  return id >= rules::BufferId::kIpv4Hdr && id <= rules::BufferId::kIpDst;
+}
+
 // Sets `*out` to the header `id` names in `p`; false when `p` has none (or `id` is not a header
 // buffer).
 bool PacketHeaderBuffer(rules::BufferId id, const Packet& p, std::span<const uint8_t>* out);

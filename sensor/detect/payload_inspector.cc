@@ -253,36 +253,42 @@ bool EqualNocase(const uint8_t* p, std::string_view pat) {
 
 bool IsAlpha(uint8_t c) { return Lower(c) >= 'a' && Lower(c) <= 'z'; }
 
-// Case-insensitive search for positions [start, last]: the first two pattern bytes are compared
-// 16 positions at a time (a letter as (x | 0x20) == lower, anything else exactly), and each
-// position passing both is verified. Byte-at-a-time for the tail and without SSE2.
-int64_t FindNocase(const uint8_t* base, size_t start, size_t last, std::string_view pat) {
-  const uint8_t f0 = Lower(static_cast<uint8_t>(pat[0]));
+// Search for positions [start, last] (pat.size() >= 2): the pattern's first and last bytes
+// are compared 16 positions at a time (caseless: a letter as (x | 0x20) == lower, anything
+// else exactly) and each position passing both is verified whole. The first and last bytes
+// rather than the first two: in text a word's first two bytes ("fi" of "filename=") follow
+// each other far more often than its first and last do. Byte-at-a-time for the tail and
+// without SSE2.
+int64_t FindFirstLast(const uint8_t* base, size_t start, size_t last, std::string_view pat, bool nocase) {
+  const size_t j = pat.size() - 1;
+  auto fold = [&](uint8_t c) { return nocase ? Lower(c) : c; };
+  auto equal = [&](size_t q) {
+    return nocase ? EqualNocase(base + q, pat) : std::memcmp(base + q, pat.data(), pat.size()) == 0;
+  };
+  const uint8_t f0 = fold(static_cast<uint8_t>(pat[0]));
+  const uint8_t fj = fold(static_cast<uint8_t>(pat[j]));
   size_t p = start;
 #if defined(__SSE2__)
-  if (pat.size() >= 2) {
-    const uint8_t f1 = Lower(static_cast<uint8_t>(pat[1]));
-    const __m128i m0 = _mm_set1_epi8(static_cast<char>(IsAlpha(f0) ? 0x20 : 0));
-    const __m128i m1 = _mm_set1_epi8(static_cast<char>(IsAlpha(f1) ? 0x20 : 0));
-    const __m128i v0 = _mm_set1_epi8(static_cast<char>(f0));
-    const __m128i v1 = _mm_set1_epi8(static_cast<char>(f1));
-    // Loads at p and p + 1 read at most up to p + 16 <= last + 1 < end.
-    for (; p + 15 <= last; p += 16) {
-      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p));
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + 1));
-      const __m128i hit = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, m0), v0),
-                                        _mm_cmpeq_epi8(_mm_or_si128(b, m1), v1));
-      unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(hit));
-      while (bits != 0) {
-        const size_t q = p + static_cast<size_t>(std::countr_zero(bits));
-        if (EqualNocase(base + q + 2, pat.substr(2))) return static_cast<int64_t>(q);
-        bits &= bits - 1;
-      }
+  const __m128i m0 = _mm_set1_epi8(static_cast<char>(nocase && IsAlpha(f0) ? 0x20 : 0));
+  const __m128i mj = _mm_set1_epi8(static_cast<char>(nocase && IsAlpha(fj) ? 0x20 : 0));
+  const __m128i v0 = _mm_set1_epi8(static_cast<char>(f0));
+  const __m128i vj = _mm_set1_epi8(static_cast<char>(fj));
+  // Loads at p and p + j read at most up to p + j + 15 <= last + j < end.
+  for (; p + 15 <= last; p += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + j));
+    const __m128i hit = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, m0), v0),
+                                      _mm_cmpeq_epi8(_mm_or_si128(b, mj), vj));
+    unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    while (bits != 0) {
+      const size_t q = p + static_cast<size_t>(std::countr_zero(bits));
+      if (equal(q)) return static_cast<int64_t>(q);
+      bits &= bits - 1;
     }
   }
 #endif
   for (; p <= last; ++p) {
-    if (Lower(base[p]) == f0 && EqualNocase(base + p + 1, pat.substr(1))) return static_cast<int64_t>(p);
+    if (fold(base[p]) == f0 && fold(base[p + j]) == fj && equal(p)) return static_cast<int64_t>(p);
   }
   return -1;
 }
@@ -296,19 +302,15 @@ int64_t FindPattern(std::span<const uint8_t> buf, size_t start, size_t end, std:
   if (start >= end || end - start < pat.size()) return -1;
   const uint8_t* base = buf.data();
   const size_t last = end - pat.size();
+  if (pat.size() >= 2) return FindFirstLast(base, start, last, pat, nocase);
+  const uint8_t b0 = static_cast<uint8_t>(pat[0]);  // one byte
   if (!nocase) {
-    const uint8_t first = static_cast<uint8_t>(pat[0]);
-    size_t p = start;
-    while (p <= last) {
-      const void* hit = std::memchr(base + p, first, last - p + 1);
-      if (!hit) return -1;
-      p = static_cast<size_t>(static_cast<const uint8_t*>(hit) - base);
-      if (std::memcmp(base + p, pat.data(), pat.size()) == 0) return static_cast<int64_t>(p);
-      ++p;
-    }
-    return -1;
+    const void* hit = std::memchr(base + start, b0, last - start + 1);
+    return hit ? static_cast<int64_t>(static_cast<const uint8_t*>(hit) - base) : -1;
   }
-  return FindNocase(base, start, last, pat);
+  for (size_t p = start; p <= last; ++p)
+    if (Lower(base[p]) == Lower(b0)) return static_cast<int64_t>(p);
+  return -1;
 }
 
 bool MatchList(const CompiledList& list, std::span<const uint8_t> buf, InspectScratch& scratch) {

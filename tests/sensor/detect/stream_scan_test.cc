@@ -1,13 +1,16 @@
 // Detection speed work that must not change alerts: stream inspections that scan only the new
 // bytes (StreamCarry), fast patterns bounded to the start of a buffer (BufferDb::scan_limit),
-// the gates of the TCP packet-only databases, and the case-insensitive content search.
+// the gates of the TCP packet-only databases, the case-insensitive content search, body fast
+// patterns (PrefilterLiteral) and the database file_data shares with the HTTP body.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "sensor/detect/fast_pattern.h"
 #include "sensor/detect/payload_inspector.h"
 #include "sensor/detect/stream_carry.h"
 #include "sensor/detect/stream_window.h"
@@ -347,25 +350,32 @@ alert tcp any any -> any any (flow:to_client; content:"SERVERSAYS"; sid:6;))";
   EXPECT_EQ(h.thread->profile()[any_rule].prefilter_hits, before + 1);  // not scanned twice
 }
 
-TEST(FindPattern, CaseInsensitiveSearchAgreesWithANaiveOne) {
+TEST(FindPattern, SearchAgreesWithANaiveOneWithAndWithoutCase) {
   std::mt19937 rng(11);
   auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
   const std::string alphabet = "aAbB@`[{zZ09 ";
-  for (int round = 0; round < 3000; ++round) {
-    std::string hay(rng() % 80, ' ');
+  for (int round = 0; round < 6000; ++round) {
+    const bool nocase = round % 2 == 0;
+    std::string hay(rng() % 120, ' ');
     for (char& c : hay) c = alphabet[rng() % alphabet.size()];
-    std::string pat(1 + rng() % 4, ' ');
+    std::string pat(1 + rng() % (round % 3 == 0 ? 24 : 4), ' ');
     for (char& c : pat) c = alphabet[rng() % alphabet.size()];
+    if (!hay.empty() && rng() % 4 == 0) {  // plant the pattern (in some case) now and then
+      const size_t at = rng() % hay.size();
+      for (size_t k = 0; k < pat.size() && at + k < hay.size(); ++k)
+        hay[at + k] = nocase && rng() % 2 ? static_cast<char>(std::toupper(pat[k])) : pat[k];
+    }
     const size_t start = hay.empty() ? 0 : rng() % (hay.size() + 1);
     const size_t end = start + rng() % (hay.size() + 2 - start);
     int64_t want = -1;
     for (size_t p = start; p + pat.size() <= std::min(end, hay.size()); ++p) {
       bool eq = true;
-      for (size_t k = 0; k < pat.size() && eq; ++k) eq = lower(hay[p + k]) == lower(pat[k]);
+      for (size_t k = 0; k < pat.size() && eq; ++k)
+        eq = nocase ? lower(hay[p + k]) == lower(pat[k]) : hay[p + k] == pat[k];
       if (eq) { want = static_cast<int64_t>(p); break; }
     }
     std::span<const uint8_t> buf(reinterpret_cast<const uint8_t*>(hay.data()), hay.size());
-    ASSERT_EQ(FindPattern(buf, start, end, pat, true), want) << hay << " / " << pat;
+    ASSERT_EQ(FindPattern(buf, start, end, pat, nocase), want) << hay << " / " << pat << " nocase " << nocase;
   }
 }
 
@@ -429,6 +439,94 @@ alert tcp any any -> any any (file_data; content:"payload"; sid:5;))");
   EXPECT_THAT(run("/flip"), ElementsAre(1u, 5u));
   // No body, no candidate (and no alert).
   EXPECT_THAT(h.Run(pkt->pkt), IsEmpty());
+}
+
+TEST(BodyFastPattern, ExplicitChoiceGivesWayToAHigherScoringContentOfTheBody) {
+  Harness h(R"(alert tcp any any -> any any (file_data; content:"jquery.js"; content:"archive"; fast_pattern; distance:0; nocase; sid:1;)
+alert tcp any any -> any any (content:"User-Agent|3a|"; http_header; content:" Gator"; fast_pattern; http_header; sid:2;))");
+  ASSERT_TRUE(h.engine);
+  std::map<uint32_t, std::string> fp;
+  for (const EngineRule& r : h.engine->rules()) fp[r.rule->meta.sid] = r.fast_pattern->bytes;
+  // Body buffers: the longer, case-sensitive content of the same list is the prefilter literal
+  // (every non-negated content must occur, so alerts are the same); header buffers keep the
+  // rule's own choice (a longer content there is often a header name every message has).
+  EXPECT_EQ(fp[1], "jquery.js");
+  EXPECT_EQ(fp[2], " Gator");
+  for (const EngineRule& r : h.engine->rules())
+    if (r.rule->meta.sid == 1) { EXPECT_EQ(ChooseFastPattern(*r.rule, 4)->bytes, "archive"); }
+  auto pkt = MakePacket(6, "1.1.1.1", 80, "2.2.2.2", 1234, "");
+  auto body = [&](const char* text) {
+    BufferSet b;
+    b.Set(BufferId::kFileData, std::string_view(text));
+    return h.Run(pkt->pkt, false, true, &b);
+  };
+  EXPECT_THAT(body("<script src=jquery.js archive=x>"), ElementsAre(1u));
+  EXPECT_THAT(body("<script src=jquery.js>"), IsEmpty());
+  EXPECT_THAT(body("ARCHIVE jquery.js"), IsEmpty());  // order: archive after jquery.js
+}
+
+TEST(SharedBodyDatabase, FileDataAndTheHttpBodyAreScannedOnceWhenTheyAreTheSameBytes) {
+  Harness h(R"(alert tcp any any -> any any (file_data; content:"in-file-data"; sid:1;)
+alert tcp any any -> any any (http.response_body; content:"in-response-body"; sid:2;))");
+  ASSERT_TRUE(h.engine);
+  size_t shared = 0, file_data = 0;
+  for (const RuleGroup& g : h.engine->groups()) {
+    for (const RuleGroup::BufferDb& db : g.dbs) {
+      if (db.buffer != BufferId::kFileData) continue;
+      ++file_data;
+      if (db.second == BufferId::kHttpResponseBody) ++shared;
+      EXPECT_EQ(db.rule_buffer.size(), db.second == BufferId::kCount ? 0u : db.rule_ids.size());
+    }
+  }
+  EXPECT_GT(shared, 0u);
+  EXPECT_EQ(shared, file_data);  // no separate file_data / response_body databases
+  auto pkt = MakePacket(6, "1.1.1.1", 80, "2.2.2.2", 1234, "");
+  auto run = [&](std::string_view file, std::string_view resp) {
+    BufferSet b;
+    b.Set(BufferId::kFileData, file);
+    b.Set(BufferId::kHttpResponseBody, resp);
+    auto s = h.Run(pkt->pkt, false, true, &b);
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  const std::string body = "x in-file-data y in-response-body z";
+  EXPECT_THAT(run(body, body), ElementsAre(1u, 2u));  // one span: one scan for both
+  // Different bytes: each buffer's scan keeps only its own rules' hits.
+  const uint64_t before = h.thread->local(DetectCounters::kPrefilterHits);
+  EXPECT_THAT(run("in-response-body", "in-file-data"), IsEmpty());
+  EXPECT_EQ(h.thread->local(DetectCounters::kPrefilterHits), before);
+  EXPECT_THAT(run("in-file-data", "in-response-body"), ElementsAre(1u, 2u));
+  BufferSet only;
+  only.Set(BufferId::kHttpResponseBody, std::string_view("in-response-body in-file-data"));
+  EXPECT_THAT(h.Run(pkt->pkt, false, true, &only), ElementsAre(2u));
+}
+
+TEST(PacketOnlyGates, SmallDsizeRulesHaveTheirOwnDatabaseSkippedForLongPackets) {
+  Harness h(R"(alert tcp any any -> any any (content:"SMALL"; dsize:<20; sid:1;)
+alert tcp any any -> any any (content:"LARGE"; dsize:>0; sid:2;))");
+  ASSERT_TRUE(h.engine);
+  size_t groups = 0;
+  for (const RuleGroup& g : h.engine->groups()) {
+    if (g.tcp_packet_dbs.empty()) continue;
+    ++groups;
+    EXPECT_EQ(g.tcp_packet_dbs.size(), 2u);  // dsize:<20 apart from dsize:>0
+  }
+  EXPECT_GT(groups, 0u);
+  auto run = [&](const std::string& payload) {
+    auto seg = MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, payload);
+    BufferSet b;
+    b.Set(BufferId::kPacket, seg->pkt.payload_span());
+    InspectInput in{.packet = &seg->pkt, .buffers = &b, .flow = &h.flow, .to_server = true,
+                    .established = true, .tcp_stream_inspected = true};
+    h.thread->Inspect(in, &h.q);
+    auto s = Sids(h.q);
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  EXPECT_THAT(run("SMALL LARGE"), ElementsAre(1u, 2u));
+  const uint64_t hits = h.thread->local(DetectCounters::kPrefilterHits);
+  EXPECT_THAT(run("SMALL LARGE" + std::string(300, 'x')), ElementsAre(2u));
+  EXPECT_EQ(h.thread->local(DetectCounters::kPrefilterHits), hits + 1);  // only the dsize:>0 one
 }
 
 }  // namespace
