@@ -312,11 +312,8 @@ alert udp any any -> any any (content:"STREAMONLY"; sid:4;))");
   };
   // Stream-inspected TCP packet: dsize / no_stream rules alert, the stream rule is not even a
   // prefilter candidate (its literal is not in the packet-only database).
-  auto seg = MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, payload);
-  BufferSet b;
-  b.Set(BufferId::kPacket, seg->pkt.payload_span());
-  InspectInput in{.packet = &seg->pkt, .buffers = &b, .flow = &h.flow, .to_server = true,
-                  .established = true, .tcp_stream_inspected = true};
+  StreamInspectedSegment seg(h, payload);
+  InspectInput& in = seg.in;
   h.thread->Inspect(in, &h.q);
   EXPECT_THAT(Sids(h.q), UnorderedElementsAre(2u, 3u));
   EXPECT_EQ(h.thread->profile()[index_of(1)].prefilter_hits, 0u);

@@ -95,6 +95,23 @@ struct Harness {
   }
 };
 
+// A TCP segment 1.1.1.1:1234 -> 2.2.2.2:80 (to server, established) on `h`'s flow whose stream
+// the sensor already inspects; pkt_data is its payload. Not movable: `in` points into it.
+struct StreamInspectedSegment {
+  StreamInspectedSegment(Harness& h, const std::string& payload)
+      : seg(MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, payload)) {
+    buffers.Set(BufferId::kPacket, seg->pkt.payload_span());
+    in = InspectInput{.packet = &seg->pkt, .buffers = &buffers, .flow = &h.flow,
+                      .to_server = true, .established = true, .tcp_stream_inspected = true};
+  }
+  StreamInspectedSegment(const StreamInspectedSegment&) = delete;
+  StreamInspectedSegment& operator=(const StreamInspectedSegment&) = delete;
+
+  std::unique_ptr<TestPacket> seg;
+  BufferSet buffers;
+  InspectInput in;
+};
+
 // True when the single rule (options only; header `alert udp any any -> any any`) matches.
 inline bool Match(const std::string& options, const std::string& payload) {
   Harness h("alert udp any any -> any any (" + options + " sid:1;)");

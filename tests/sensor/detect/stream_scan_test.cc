@@ -513,12 +513,8 @@ alert tcp any any -> any any (content:"LARGE"; dsize:>0; sid:2;))");
   }
   EXPECT_GT(groups, 0u);
   auto run = [&](const std::string& payload) {
-    auto seg = MakePacket(6, "1.1.1.1", 1234, "2.2.2.2", 80, payload);
-    BufferSet b;
-    b.Set(BufferId::kPacket, seg->pkt.payload_span());
-    InspectInput in{.packet = &seg->pkt, .buffers = &b, .flow = &h.flow, .to_server = true,
-                    .established = true, .tcp_stream_inspected = true};
-    h.thread->Inspect(in, &h.q);
+    StreamInspectedSegment seg(h, payload);
+    h.thread->Inspect(seg.in, &h.q);
     auto s = Sids(h.q);
     std::sort(s.begin(), s.end());
     return s;
