@@ -2,16 +2,35 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <iterator>
+#include <cstdio>
+#include <memory>
+#include <vector>
 
-#include "sensor/app/tls/ja3.h"
+#include "core/sha256.h"
 
 namespace vigil::sensor {
 
 namespace {
 
 constexpr size_t kShortHash = 16;  // hex digits in the log line (the stats and status carry all)
+constexpr size_t kReadChunk = 1 << 20;
+
+struct FileClose {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+// Feeds the file's bytes to `h` in chunks (the rule files are never held whole a second time);
+// an unreadable file adds nothing.
+void HashFile(const std::string& path, std::vector<uint8_t>& chunk, Sha256& h) {
+  std::unique_ptr<std::FILE, FileClose> f(std::fopen(path.c_str(), "rb"));
+  if (!f) return;
+  size_t n = 0;
+  while ((n = std::fread(chunk.data(), 1, chunk.size(), f.get())) > 0) h.Update({chunk.data(), n});
+}
+
+void HashText(std::string_view text, Sha256& h) {
+  h.Update({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
 
 }  // namespace
 
@@ -25,18 +44,18 @@ std::string RulesetInfo::Describe() const {
 RulesetInfo MakeRulesetInfo(const InspectContext& ctx, std::string_view bundle_rules,
                             std::string version, std::string bundle_id, uint64_t generation) {
   // Every file's path and bytes, NUL-separated, then the bundle: one digest of what was loaded.
-  std::string all;
+  Sha256 h;
+  std::vector<uint8_t> chunk(kReadChunk);
   for (const std::string& path : ctx.rule_files) {
-    all += path;
-    all.push_back('\0');
-    std::ifstream in(path, std::ios::binary);
-    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    all.push_back('\0');
+    HashText(path, h);
+    HashText(std::string_view("\0", 1), h);
+    HashFile(path, chunk, h);
+    HashText(std::string_view("\0", 1), h);
   }
-  all += bundle_rules;
+  HashText(bundle_rules, h);
   RulesetInfo info;
   info.generation = generation;
-  info.hash = Sha256Hex(all);
+  info.hash = h.FinishHex();
   info.version = version.empty() ? "files" : std::move(version);
   info.bundle_id = std::move(bundle_id);
   info.loaded_at = WallClock().Now();

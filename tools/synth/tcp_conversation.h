@@ -23,12 +23,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/sha256.h"
 #include "tools/synth/address_plan.h"
 #include "tools/synth/flow_packets.h"
 #include "tools/synth/flow_truth.h"
 #include "tools/synth/packet_builder.h"
 #include "tools/synth/rng.h"
-#include "tools/synth/sha256.h"
 #include "tools/synth/synth_config.h"
 
 namespace vigil::synth {

@@ -17,7 +17,7 @@
 
 #include "sensor/output/memory_sink.h"
 #include "tests/sensor/pipeline/pipeline_test_util.h"
-#include "tools/synth/sha256.h"
+#include "core/sha256.h"
 #include "tools/synth/synthesizer.h"
 
 namespace vigil::sensor {
@@ -194,7 +194,7 @@ TEST_F(TsharkConformance, ImpairedSynthesizedCaptureMatchesTsharkAndGroundTruth)
     for (int d = 0; d < 2; ++d) {
       simdjson::dom::element s;
       ASSERT_EQ(t[names[d]].get(s), simdjson::SUCCESS);
-      synth::Sha256 h;
+      Sha256 h;
       h.Update({reinterpret_cast<const uint8_t*>(ours.bytes[d].data()), ours.bytes[d].size()});
       EXPECT_EQ(ours.bytes[d].size(), Uint(s, "length")) << k.client.ip << ':' << k.client.port;
       EXPECT_EQ(h.FinishHex(), Str(s, "sha256")) << k.client.ip << ':' << k.client.port << " "

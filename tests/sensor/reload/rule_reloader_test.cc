@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/sha256.h"
 #include "sensor/output/memory_sink.h"
 #include "sensor/reload/rule_reloader.h"
 #include "tests/sensor/reload/reload_test_util.h"
@@ -49,6 +50,18 @@ TEST(RuleReloaderTest, StartRulesAreGenerationOneWithHashAndFilesVersion) {
   EXPECT_EQ(r.slot()->Load(), f.initial);
   EXPECT_NE(live.Describe().find("generation 1 live: 1 rules, version files"), std::string::npos)
       << live.Describe();
+}
+
+TEST(RuleReloaderTest, HashIsTheDigestOfEachPathAndItsBytesThenTheBundle) {
+  Fixture f(kRuleA);
+  auto digest = [](std::string_view text) {
+    Sha256 h;
+    h.Update({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+    return h.FinishHex();
+  };
+  const std::string framed = f.rules + std::string(1, '\0') + kRuleA + std::string(1, '\0');
+  EXPECT_EQ(MakeRulesetInfo(*f.initial, {}, {}, {}, 1).hash, digest(framed));
+  EXPECT_EQ(MakeRulesetInfo(*f.initial, kRuleB, "v", "b", 1).hash, digest(framed + kRuleB));
 }
 
 TEST(RuleReloaderTest, FilesReloadReadsTheEditedFileAndPublishes) {

@@ -1,6 +1,6 @@
-// Sha256: incremental SHA-256 over OpenSSL's EVP interface (RAII for the EVP_MD_CTX). The truth
-// file records the SHA-256 of each TCP stream direction; generators feed stream bytes as they
-// write them, so no stream is ever held whole in memory.
+// Sha256: incremental SHA-256 over OpenSSL's EVP interface (RAII for the EVP_MD_CTX), for data
+// that is never held whole: the synthesizer's per-stream truth hashes, the sensor's rule-set
+// digest (files hashed as they are read).
 //
 //   Sha256 h; h.Update(bytes); std::string hex = h.FinishHex();
 #pragma once
@@ -12,7 +12,7 @@
 
 #include <openssl/evp.h>
 
-namespace vigil::synth {
+namespace vigil {
 
 class Sha256 {
  public:
@@ -35,4 +35,4 @@ class Sha256 {
   uint64_t length_ = 0;
 };
 
-}  // namespace vigil::synth
+}  // namespace vigil

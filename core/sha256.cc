@@ -1,8 +1,8 @@
-#include "tools/synth/sha256.h"
+#include "core/sha256.h"
 
 #include <new>
 
-namespace vigil::synth {
+namespace vigil {
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   // EVP_MD_CTX_new fails only when memory is exhausted: report it as any C++ allocation does.
@@ -35,4 +35,4 @@ std::string Sha256::FinishHex() {
   return out;
 }
 
-}  // namespace vigil::synth
+}  // namespace vigil
