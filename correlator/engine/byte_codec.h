@@ -21,21 +21,28 @@ namespace vigil {
 
 class ByteWriter {
  public:
-  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  ByteWriter() : out_(&own_) {}
+  // Appends to *out (which must outlive the writer) instead of a string of its own.
+  explicit ByteWriter(std::string* out) : out_(out) {}
+  ByteWriter(const ByteWriter&) = delete;
+  ByteWriter& operator=(const ByteWriter&) = delete;
+
+  void U8(uint8_t v) { out_->push_back(static_cast<char>(v)); }
   void U32(uint32_t v) { Raw(&v, sizeof v); }
   void U64(uint64_t v) { Raw(&v, sizeof v); }
   void I64(int64_t v) { Raw(&v, sizeof v); }
   void F64(double v) { Raw(&v, sizeof v); }
   void Str(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
-    out_.append(s);
+    out_->append(s);
   }
-  std::string& bytes() { return out_; }
+  std::string& bytes() { return *out_; }
 
  private:
   // Checkpoints are read back on the same machine class; x86-64 and arm64 are little-endian.
-  void Raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
-  std::string out_;
+  void Raw(const void* p, size_t n) { out_->append(static_cast<const char*>(p), n); }
+  std::string own_;
+  std::string* out_;
 };
 
 class ByteReader {

@@ -47,7 +47,7 @@ bool ScalarText(const FieldValue& v, char (&buf)[32], std::string_view* out) {
 }  // namespace
 
 CorrelationEngine::CorrelationEngine(std::shared_ptr<const RuleSet> rules, const EngineConfig& config)
-    : rules_(std::move(rules)), config_(config), scratch_(config.match) {
+    : rules_(std::move(rules)), config_(config), scratch_(config.match), guards_(*rules_) {
   Reset();
 }
 
@@ -87,8 +87,9 @@ void CorrelationEngine::Process(const EventView& ev, std::vector<CorrelationAler
   if (!have_watermark_ || t > watermark_) watermark_ = t;
   have_watermark_ = true;
 
+  guards_.NewEvent();
   for (uint32_t d : rules_->DetectionsFor(ev.event_type())) {
-    if (!rules_->detections()[d].Matches(ev, scratch_)) continue;
+    if (!guards_.MayMatch(d, ev, scratch_) || !rules_->detections()[d].Matches(ev, scratch_)) continue;
     ++counters_.detection_matches;
     if (rules_->DetectionGenerates(d)) {
       const DetectionRule& dr = rules_->detections()[d];
@@ -605,7 +606,13 @@ constexpr uint32_t kCheckpointVersion = 1;
 }  // namespace
 
 std::string CorrelationEngine::Checkpoint() const {
-  ByteWriter w;
+  std::string bytes;
+  AppendCheckpoint(&bytes);
+  return bytes;
+}
+
+void CorrelationEngine::AppendCheckpoint(std::string* out) const {
+  ByteWriter w(out);
   w.U32(kCheckpointMagic);
   w.U32(kCheckpointVersion);
   w.U64(rules_->fingerprint());
@@ -659,7 +666,6 @@ std::string CorrelationEngine::Checkpoint() const {
       w.I64(g.last_t);
     });
   }
-  return std::move(w.bytes());
 }
 
 Status CorrelationEngine::Restore(std::string_view bytes) {

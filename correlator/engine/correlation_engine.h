@@ -40,6 +40,7 @@
 
 #include "core/result.h"
 #include "correlator/engine/correlation_alert.h"
+#include "correlator/engine/detection_guard.h"
 #include "correlator/engine/group_table.h"
 #include "rules/correlation/regex.h"
 #include "rules/correlation/rule_set.h"
@@ -101,6 +102,9 @@ class CorrelationEngine {
 
   // The whole state (watermark, reorder buffer, windows, suppression, timers, id counters).
   std::string Checkpoint() const;
+  // The same appended to *out: a caller that reuses its buffer (megabytes with busy rules)
+  // neither reallocates nor faults in fresh pages per checkpoint.
+  void AppendCheckpoint(std::string* out) const;
   // Replaces the state with a checkpoint taken under a rule set with the same fingerprint.
   // On error the engine is left empty (as if new).
   Status Restore(std::string_view bytes);
@@ -160,6 +164,7 @@ class CorrelationEngine {
   std::shared_ptr<const RuleSet> rules_;
   EngineConfig config_;
   MatchScratch scratch_;
+  DetectionGuards guards_;  // per event: skips the detection rules that cannot match
   EngineCounters counters_;
   std::vector<GroupTable> tables_;  // one per correlation rule
   // The reorder buffer. Most hits arrive in time order and are appended to in_order_ (sorted by

@@ -419,28 +419,30 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
       if (ok && sink_ != nullptr) sink_->Envelope(p.event_type, p.ts_ns);
     }
 
-    key_.clear();
-    if (ok) storage::PutI64BE(&key_, p.ts_ns);
-    storage::PutU16BE(&key_, static_cast<uint16_t>(b.origin.size()));
-    key_.append(b.origin);
-    storage::PutU64BE(&key_, b.seq);
-    storage::PutU32BE(&key_, idx);
-
-    value_.clear();
     if (ok) {
+      // Key and stamped value go straight into the batch's pending bytes (no staging copy).
+      const size_t key_off = pending_bytes_.size();
+      AppendEventKey(&pending_bytes_, p.ts_ns, b.origin, b.seq, idx);
+      const size_t value_off = pending_bytes_.size();
       // Validation guarantees the line is an object.
-      AppendStamped(&value_, b.origin, b.province, line);
-      pending_.push_back(PendingEvent{p.ts_ns, static_cast<uint32_t>(pending_bytes_.size()),
-                                      static_cast<uint32_t>(key_.size()),
-                                      static_cast<uint32_t>(pending_bytes_.size() + key_.size()),
-                                      static_cast<uint32_t>(value_.size()), p.cls});
-      pending_bytes_.append(key_).append(value_);
+      AppendStamped(&pending_bytes_, b.origin, b.province, line);
+      const std::string_view bytes = pending_bytes_;
+      const std::string_view key = bytes.substr(key_off, value_off - key_off);
+      const std::string_view value = bytes.substr(value_off);
+      pending_.push_back(PendingEvent{p.ts_ns, static_cast<uint32_t>(key_off), static_cast<uint32_t>(key.size()),
+                                      static_cast<uint32_t>(value_off), static_cast<uint32_t>(value.size()), p.cls});
       ++stored[static_cast<size_t>(p.cls)];
       if (observer_) {
-        const StoredEvent se{p.cls, p.ts_ns, key_, value_, b.origin, b.province, sink_ != nullptr, fields_too_deep_};
+        const StoredEvent se{p.cls, p.ts_ns, key, value, b.origin, b.province, sink_ != nullptr, fields_too_deep_};
         VIGIL_CHECK_OK(observer_(se, wb));
       }
     } else {
+      key_.clear();
+      storage::PutU16BE(&key_, static_cast<uint16_t>(b.origin.size()));
+      key_.append(b.origin);
+      storage::PutU64BE(&key_, b.seq);
+      storage::PutU32BE(&key_, idx);
+      value_.clear();
       value_.append(RejectReasonName(why));
       value_.push_back('\0');
       value_.append(line.substr(0, options_.max_rejected_bytes));

@@ -6,6 +6,7 @@
 
 #include "correlator/engine/flat_event.h"
 #include "correlator/store/event_id_map.h"
+#include "correlator/store/index_postings.h"
 #include "storage/key_codec.h"
 
 namespace vigil::correlator {
@@ -74,34 +75,47 @@ Result<QueryStats> ScanIndex(const storage::Db& db, const StoreLayout& layout, c
   }
   if (first >= last) return st;
   std::string prefix;
+  // One bucket's matching events, ordered by primary key (time first) before they are read:
+  // its entries are per batch, and batches overlap in time.
+  struct Hit {
+    EventClass cls;
+    int64_t ts;
+    std::string primary;
+  };
+  std::vector<Hit> hits;
+  IndexPostings postings;
+  EventLocation loc;
   for (int64_t bucket = IndexBucket(first); bucket < last; bucket += kIndexBucketNs) {
     prefix.clear();
     AppendIndexPrefix(&prefix, bucket, w.value);
-    // Primary keys start with the event time: the seek skips the bucket's entries before from.
-    std::string start = prefix;
-    if (q.from_ns > bucket) start += TimeKey(q.from_ns);
-    auto it = db.NewIterator(cf, {std::move(start), std::nullopt});
+    hits.clear();
+    auto it = db.NewIterator(cf, {prefix, std::nullopt});
     for (it.SeekToFirst(); it.Valid(); it.Next()) {
       if (it.key().compare(0, prefix.size(), prefix) != 0) break;
-      ++st.index_entries;
-      IndexEntry e;
-      if (!ParseIndexKey(it.key(), prefix.size(), &e)) continue;
-      auto ts = PrimaryKeyTime(e.primary);
-      if (!ts) continue;
-      if (*ts < q.from_ns) continue;
-      if (*ts >= q.to_ns) break;
-      if (!Wanted(classes, e.cls)) continue;
-      VIGIL_TRY(auto value, db.Get(layout.family(e.cls), e.primary));
+      if (!postings.Parse(it.key(), it.value()) || postings.value() != w.value) continue;
+      for (size_t i = 0; i < postings.size(); ++i) {
+        ++st.index_entries;
+        const int64_t ts = postings.Time(i);
+        if (ts < q.from_ns || ts >= q.to_ns) continue;
+        if (!postings.Get(i, &loc) || !Wanted(classes, loc.cls)) continue;
+        hits.push_back(Hit{loc.cls, ts, loc.primary});
+      }
+    }
+    VIGIL_CHECK_OK(it.status());
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+      return a.primary != b.primary ? a.primary < b.primary : a.cls < b.cls;
+    });
+    for (const Hit& h : hits) {
+      VIGIL_TRY(auto value, db.Get(layout.family(h.cls), h.primary));
       if (!value) {
         ++st.dangling;
         continue;
       }
       ++st.rows;
-      if (!visit(QueryRow{e.cls, *ts, e.primary, *value}) || (q.limit != 0 && st.rows >= q.limit)) {
+      if (!visit(QueryRow{h.cls, h.ts, h.primary, *value}) || (q.limit != 0 && st.rows >= q.limit)) {
         return st;
       }
     }
-    VIGIL_CHECK_OK(it.status());
     if (bucket > std::numeric_limits<int64_t>::max() - kIndexBucketNs) break;
   }
   return st;

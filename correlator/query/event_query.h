@@ -7,7 +7,8 @@
 //   VIGIL_CHECK_OK(RunQuery(db, layout, q, [](const QueryRow& r) { Print(r.json); return true; }));
 //
 // Without a filter the classes' families are merged by key (time) order; with one, each hour
-// bucket of the index is read with one seek and each hit fetched from its family. Index entries
+// bucket's index entries for the value are read with one seek, their events ordered by primary
+// key (time) and each fetched from its family. Index entries
 // whose event retention already deleted are skipped (counted in QueryStats::dangling).
 #pragma once
 

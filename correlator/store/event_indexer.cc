@@ -7,14 +7,13 @@ namespace vigil::correlator {
 EventIndexer::EventIndexer(const StoreLayout& layout)
     : layout_(layout),
       paths_{FieldPath("src_ip"), FieldPath("dest_ip"), FieldPath("alert.signature_id"),
-             FieldPath("community_id")} {}
+             FieldPath("community_id")},
+      postings_(layout) {}
 
 Status EventIndexer::AddValue(IndexField field, std::string_view value, const StoredEvent& event,
                               storage::WriteBatch& wb) {
   if (value.empty() || value.size() > kMaxIndexValueBytes) return Ok();
-  key_.clear();
-  AppendIndexKey(&key_, IndexBucket(event.ts_ns), value, event.key, event.cls);
-  return wb.Put(layout_.family(field), key_, {});
+  return postings_.Add(field, value, event.cls, event.key, wb);
 }
 
 Status EventIndexer::Add(const StoredEvent& event, const EventView& view, storage::WriteBatch& wb) {
@@ -38,6 +37,16 @@ Status EventIndexer::MapId(const StoredEvent& event, uint64_t event_id, storage:
     return Error(ErrorCode::kInvalidArgument, "event id map: primary key too short or too long");
   }
   return Ok();
+}
+
+Status EventIndexer::Flush(storage::WriteBatch& wb) {
+  VIGIL_CHECK_OK(FlushIds(wb));
+  return postings_.Flush(wb);
+}
+
+void EventIndexer::Discard() {
+  run_.Clear();
+  postings_.Discard();
 }
 
 Status EventIndexer::FlushIds(storage::WriteBatch& wb) {

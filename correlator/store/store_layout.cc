@@ -36,22 +36,6 @@ void AppendIndexPrefix(std::string* out, int64_t bucket, std::string_view value)
   out->append(value);
 }
 
-void AppendIndexKey(std::string* out, int64_t bucket, std::string_view value, std::string_view primary,
-                    EventClass cls) {
-  AppendIndexPrefix(out, bucket, value);
-  out->append(primary);
-  out->push_back(static_cast<char>(cls));
-}
-
-bool ParseIndexKey(std::string_view key, size_t prefix_len, IndexEntry* out) {
-  if (key.size() < prefix_len + 8 + 1) return false;
-  const auto cls = static_cast<uint8_t>(key.back());
-  if (cls >= kEventClassCount) return false;
-  out->cls = static_cast<EventClass>(cls);
-  out->primary = key.substr(prefix_len, key.size() - prefix_len - 1);
-  return true;
-}
-
 std::string TimeKey(int64_t ts_ns) {
   std::string k;
   storage::PutI64BE(&k, ts_ns);

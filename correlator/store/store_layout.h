@@ -3,21 +3,27 @@
 // (`vigil query`), so both agree on one layout.
 //
 //   events.<class>      [I64BE ts][U16BE origin len][origin][U64BE seq][U32BE index] -> EVE JSON
-//   index.<field>       [I64BE hour bucket][U16BE value len][value][primary key][U8 class] -> ""
+//   index.<field>       [I64BE hour bucket][U16BE value len][value][middle]
+//                       -> per event of the batch with that value: [U8 class][head 8][tail 4]
 //   index.event_id      [U64BE first event id of a run] -> [U16BE middle len][middle]
 //                       then per id of the run: [U8 class][primary key's 8-byte time][its U32BE index]
 //   correlator.state    "engine" -> [U64BE next event id][U64BE next local seq][engine checkpoint]
 //
-// Index keys start with the hour bucket of the event time so that retention drops expired index
-// entries by time range (DeleteKeyRange) like the events themselves; a lookup of one value over
-// [from, to) seeks once per hour bucket. Event ids are given in arrival order by the correlator
+// A primary key is head (its 8-byte time) + middle ([U16BE origin len][origin][U64BE seq], shared
+// by the events of one batch) + tail (its U32BE index in the batch). An index entry lists the
+// events of one batch with one value in one hour bucket (index_postings.h has the codec): a
+// batch repeats its src_ip, dest_ip... values, so this is ~100 entries per 1000 events instead
+// of one per event and field. Index keys start with the hour bucket of the event time so that
+// retention drops expired index entries by time range (DeleteKeyRange) like the events
+// themselves; a lookup of one value over [from, to) reads each hour bucket's entries for it
+// and orders their events by primary key. Event ids are given in arrival order by the correlator
 // (they are the ids correlated alerts list as contributing events). index.event_id holds one
 // entry per run of consecutive ids from one batch, whose primary keys share their middle
 // ([U16BE origin len][origin][U64BE seq], stored once): event_id_map.h has the codec and
 // LookupEventId (SeekForPrev to the run, then the id's record).
 //
 //   VIGIL_TRY(StoreLayout layout, StoreLayout::Open(db));
-//   std::string k;  AppendIndexKey(&k, IndexBucket(ts), "10.0.0.1", primary, EventClass::kFlow);
+//   std::string k;  AppendIndexPrefix(&k, IndexBucket(ts), "10.0.0.1");  // then the entries
 #pragma once
 
 #include <array>
@@ -46,15 +52,8 @@ int64_t IndexBucket(int64_t ts_ns);
 // Largest indexed value (longer values are not indexed).
 inline constexpr size_t kMaxIndexValueBytes = 1024;
 
+// [I64BE bucket][U16BE value len][value]: what every index key of (bucket, value) starts with.
 void AppendIndexPrefix(std::string* out, int64_t bucket, std::string_view value);
-void AppendIndexKey(std::string* out, int64_t bucket, std::string_view value, std::string_view primary,
-                    EventClass cls);
-// Splits an index key whose prefix (bucket + value) is prefix_len bytes long.
-struct IndexEntry {
-  EventClass cls = EventClass::kOther;
-  std::string_view primary;
-};
-[[nodiscard]] bool ParseIndexKey(std::string_view key, size_t prefix_len, IndexEntry* out);
 
 // The 8-byte sortable time prefix of event and index keys, and its inverse (key must hold at
 // least 8 bytes: callers check).

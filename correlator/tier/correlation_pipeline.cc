@@ -129,12 +129,13 @@ transport::BatchSink CorrelationPipeline::Sink() {
 }
 
 Status CorrelationPipeline::AddBatch(const transport::ReceivedBatch& batch, storage::WriteBatch& wb) {
-  if (Status s = writer_->AddBatch(batch, wb); !s) {
-    indexer_.DiscardIds();  // the batch fails as a whole: its run is not written
+  Status s = writer_->AddBatch(batch, wb);
+  if (s) s = indexer_.Flush(wb);  // the batch's ids (one index.event_id entry), its postings
+  if (s) s = StoreAlerts(wb, /*forward=*/true);
+  if (!s) {
+    indexer_.Discard();  // the batch fails as a whole: nothing pending may reach the next one
     return s;
   }
-  VIGIL_CHECK_OK(indexer_.FlushIds(wb));  // the batch's ids, one index.event_id entry
-  VIGIL_CHECK_OK(StoreAlerts(wb, /*forward=*/true));
   if (events_since_checkpoint_ < options_.checkpoint_every_events) return Ok();
   return PutState(wb);
 }
@@ -209,7 +210,7 @@ Status CorrelationPipeline::StoreAlerts(storage::WriteBatch& wb, bool forward) {
     }
   }
   alerts_.clear();
-  return Ok();
+  return indexer_.Flush(wb);  // the last alert's postings
 }
 
 PipelineCounters CorrelationPipeline::counters() const {
@@ -232,7 +233,7 @@ Status CorrelationPipeline::PutState(storage::WriteBatch& wb) {
   state_.clear();
   storage::PutU64BE(&state_, next_event_id_);
   storage::PutU64BE(&state_, next_local_seq_);
-  state_.append(engine_.Checkpoint());
+  engine_.AppendCheckpoint(&state_);
   block_->Set(group_[kCheckpointBytes], state_.size());
   Bump(kCheckpoints);
   events_since_checkpoint_ = 0;

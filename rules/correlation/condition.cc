@@ -153,6 +153,30 @@ class ConditionParser {
   bool bad_char_ = false;
 };
 
+void Condition::RequiredSelections(std::vector<uint32_t>* out) const {
+  if (nodes_.empty()) return;
+  std::vector<uint32_t> todo{static_cast<uint32_t>(nodes_.size() - 1)};
+  while (!todo.empty()) {
+    const Node& n = nodes_[todo.back()];
+    todo.pop_back();
+    switch (n.op) {
+      case Op::kSel: out->push_back(n.a); break;
+      case Op::kAnd:
+        todo.push_back(n.a);
+        todo.push_back(n.b);
+        break;
+      case Op::kAllOf:
+        for (uint32_t k = 0; k < n.b; ++k) out->push_back(lists_[n.a + k]);
+        break;
+      case Op::kOneOf:
+        if (n.b == 1) out->push_back(lists_[n.a]);
+        break;
+      case Op::kOr:
+      case Op::kNot: break;  // neither side is required on its own
+    }
+  }
+}
+
 Result<Condition> Condition::Parse(std::string_view text, const std::vector<std::string>& selections) {
   if (text.size() > kMaxLength) {
     return Error(ErrorCode::kLimit, "condition longer than " + std::to_string(kMaxLength) + " characters");

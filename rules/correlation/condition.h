@@ -39,6 +39,10 @@ class Condition {
   }
 
   size_t node_count() const { return nodes_.size(); }
+  // Appends the selections that match whenever the whole condition does (those reached from the
+  // root through `and`, `all of` and one-element `1 of` only): a rule whose required selection
+  // fails cannot match, whatever the rest says.
+  void RequiredSelections(std::vector<uint32_t>* out) const;
 
  private:
   friend class ConditionParser;

@@ -312,8 +312,14 @@ bool FieldMatcher::MatchOne(const Value& v, const FieldValue& f, MatchScratch& s
   }
 }
 
-bool FieldMatcher::Match(const EventView& ev, MatchScratch& scratch) const {
-  const FieldValue f = ev.Get(path_);
+bool FieldMatcher::uses_regex() const {
+  for (const Value& v : values_) {
+    if (v.op == MatchOp::kRegex) return true;
+  }
+  return false;
+}
+
+bool FieldMatcher::MatchValue(const FieldValue& f, MatchScratch& scratch) const {
   if (all_) {
     for (const Value& v : values_) {
       if (!MatchOne(v, f, scratch)) return false;

@@ -53,7 +53,11 @@ class FieldMatcher {
   // key is the selection key ("field|mod|mod"); values has at least one element.
   static Result<FieldMatcher> Create(std::string_view key, const std::vector<RawValue>& values);
 
-  bool Match(const EventView& ev, MatchScratch& scratch) const;
+  bool Match(const EventView& ev, MatchScratch& scratch) const { return MatchValue(ev.Get(path_), scratch); }
+  // Match on the value already looked up at path() (callers that share one lookup).
+  bool MatchValue(const FieldValue& f, MatchScratch& scratch) const;
+  // Whether any value is a regex (whose evaluation counts errors in the scratch).
+  bool uses_regex() const;
 
   const FieldPath& path() const { return path_; }
   bool all() const { return all_; }

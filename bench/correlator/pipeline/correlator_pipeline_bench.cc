@@ -4,6 +4,7 @@
 //   correlator_pipeline_bench ingest [--events N] [--batch N] [--commit-batches K] [--no-sync]
 //                                    [--rules 50] [--store-only] [--untuned] [--db DIR]
 //     (--untuned: the store without StoreLayout::TuneDbOptions, as before the append memtables)
+//     (--checkpoint-events N: engine checkpoint every N events, default PipelineOptions' 100,000)
 //     (--rules 0: store + index only; --store-only: EventStoreWriter alone, no index/correlation)
 //     NDJSON batches -> CorrelationPipeline::AddBatch (parse + validate with simdjson, store in
 //     the class family, 4 index entries + the event-id map, correlation with 50 rules, correlated
@@ -115,6 +116,7 @@ struct Args {
   bool untuned = false;  // --untuned: skip StoreLayout::TuneDbOptions (skip-list memtables everywhere)
   bool no_write = false;  // build the write batches but never write them (CPU cost of the pipeline)  // EventStoreWriter alone: parse + validate + store, no index/correlation
   size_t rules = 50;
+  uint64_t checkpoint_events = PipelineOptions{}.checkpoint_every_events;
   int repeat = 5;
 };
 
@@ -139,7 +141,9 @@ double Ingest(storage::Db& db, std::shared_ptr<const RuleSet> rules, const Args&
     if (!w) std::exit(1);
     bare = std::move(*w);
   }
-  auto p = CorrelationPipeline::Create(db, EventStoreOptions{}, rules, PipelineOptions{}, nullptr);
+  PipelineOptions po;
+  po.checkpoint_every_events = a.checkpoint_events;
+  auto p = CorrelationPipeline::Create(db, EventStoreOptions{}, rules, po, nullptr);
   if (!p) {
     std::fprintf(stderr, "%s\n", p.error().message.c_str());
     std::exit(1);
@@ -291,6 +295,7 @@ int main(int argc, char** argv) {
     else if (k == "--no-write") a.no_write = true;
     else if (k == "--untuned") a.untuned = true;
     else if (k == "--rules") a.rules = std::stoul(next());
+    else if (k == "--checkpoint-events") a.checkpoint_events = std::stoull(next());
     else if (k == "--db") a.db = next();
     else if (k == "--repeat") a.repeat = std::stoi(next());
     else {

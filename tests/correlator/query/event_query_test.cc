@@ -124,6 +124,54 @@ TEST_F(EventQueryTest, IndexedFilters) {
   EXPECT_TRUE(Query(q).empty());
 }
 
+TEST_F(EventQueryTest, IndexedFilterOrdersEventsOfOverlappingBatchesByTime) {
+  // Two more senders whose batches overlap the first one's time and each other's: each batch is
+  // its own index entry, and the query still returns the events in time order.
+  auto rules = testing_util::RulesFromText(testing_util::kThreeAlertsRules);
+  PipelineOptions po;
+  po.engine.allowed_lateness_ns = 0;
+  auto p = CorrelationPipeline::Create(*db_, EventStoreOptions{}, rules, po, nullptr);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  storage::WriteBatch wb;
+  for (int s = 0; s < 2; ++s) {
+    std::string payload;
+    for (int m = 5 + s; m < 120; m += 20) {
+      payload += R"({"timestamp":")" + Timestamp{kT0 + m * 60 * kSec}.ToEve() +
+                 R"(","event_type":"flow","src_ip":"10.0.0.1","dest_ip":"10.0.1.)" + std::to_string(7 + s) + R"("})" + "\n";
+    }
+    transport::ReceivedBatch batch{"sensor-" + std::to_string(s), "", 1, 0, payload};
+    ASSERT_TRUE((*p)->AddBatch(batch, wb).ok());
+  }
+  ASSERT_TRUE(db_->Write(wb, storage::Durability::kBuffered).ok());
+  QueryOptions q;
+  q.where = IndexFilter{IndexField::kSrcIp, "10.0.0.1"};
+  EXPECT_EQ(Query(q).size(), 12u + 6u + 6u);  // Query checks the time order
+  q.limit = 5;
+  const auto first = Query(q);
+  ASSERT_EQ(first.size(), 5u);
+  EXPECT_NE(first[1].find("\"dest_ip\":\"10.0.1.7\""), std::string::npos) << first[1];  // minute 5
+  EXPECT_NE(first[2].find("\"dest_ip\":\"10.0.1.8\""), std::string::npos) << first[2];  // minute 6
+  q.limit = 0;
+  q.from_ns = kT0 + 45 * 60 * kSec;
+  q.to_ns = kT0 + 70 * 60 * kSec;
+  EXPECT_EQ(Query(q).size(), 6u);  // minutes 45, 46, 50, 60, 65, 66: across the hour bucket at 46:40
+}
+
+TEST_F(EventQueryTest, IndexedFilterReadsOneEventEntriesOfOlderStores) {
+  // An index entry as written before postings ([prefix][primary key][class] -> "") for the
+  // first flow: found next to the current entries, and not counted twice.
+  std::string k;
+  AppendIndexPrefix(&k, IndexBucket(kT0), "10.0.9.9");
+  AppendEventKey(&k, kT0, "sensor-a", 1, 0);
+  k.push_back(static_cast<char>(EventClass::kFlow));
+  ASSERT_TRUE(db_->Put(layout_.family(IndexField::kDestIp), k, "", storage::Durability::kBuffered).ok());
+  QueryOptions q;
+  q.where = IndexFilter{IndexField::kDestIp, "10.0.9.9"};
+  const auto rows = Query(q);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0].find("\"src_ip\":\"10.0.0.1\""), std::string::npos) << rows[0];
+}
+
 TEST_F(EventQueryTest, EventsBehindAnAlert) {
   auto b = EventsBehind(*db_, layout_, 1);
   ASSERT_TRUE(b.ok()) << b.error().message;

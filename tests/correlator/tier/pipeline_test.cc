@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "correlator/store/event_id_map.h"
+#include "correlator/store/index_postings.h"
 #include "correlator/store/retention.h"
 #include "correlator/tier/rule_loader.h"
 #include "storage/key_codec.h"
@@ -75,9 +76,10 @@ TEST_F(PipelineTest, IndexesIdsAlertsAndCheckpointInOneBatch) {
     forwarded.emplace_back(j);
     return Ok();
   });
-  // 4 events: 4 puts + 4 index entries each = 20; + 1 id-map run for the batch = 21; + 1 alert
-  // + its 2 index entries (src_ip, group key) = 24; no checkpoint yet (every 100,000 events). (The 4th event moves the
-  // watermark past the 3rd.)
+  // 4 events: 4 puts + the batch's index entries, one per (field, value): src_ip .1 and .2,
+  // dest_ip, signature_id, community_id = 9; + 1 id-map run for the batch = 10; + 1 alert + its
+  // 2 index entries (src_ip, group key) = 13; no checkpoint yet (every 100,000 events). (The
+  // 4th event moves the watermark past the 3rd.)
   const size_t puts = Store(1, {Alert(0, "198.51.100.1"), Alert(1, "198.51.100.1"), Alert(2, "198.51.100.1"),
                                 Alert(3, "198.51.100.2", 3)});
   p_.reset();
@@ -96,25 +98,40 @@ TEST_F(PipelineTest, IndexesIdsAlertsAndCheckpointInOneBatch) {
   ASSERT_EQ(forwarded.size(), 5u);
   EXPECT_EQ(forwarded[0].rfind("{\"vigil_source\":\"sensor-a\",\"timestamp\":", 0), 0u) << forwarded[0];
   EXPECT_NE(forwarded.back().find("\"title\":\"three alerts\""), std::string::npos);
-  EXPECT_EQ(puts, 24u);
+  EXPECT_EQ(puts, 13u);
 
-  // src_ip index: three events and the alert for .1, in the hour bucket of kT0; one for .2.
+  // src_ip index: the batch's entry for .1 (three events) and the alert's, in the hour bucket of
+  // kT0; the batch's entry for .2 (one event).
   const auto all_src = Rows(L.family(IndexField::kSrcIp));
-  ASSERT_EQ(all_src.size(), 5u);
+  ASSERT_EQ(all_src.size(), 3u);
   std::string prefix;
   AppendIndexPrefix(&prefix, IndexBucket(kT0), "198.51.100.1");
   std::vector<std::pair<std::string, std::string>> src;
   for (const auto& row : all_src) {
     if (row.first.compare(0, prefix.size(), prefix) == 0) src.push_back(row);
   }
-  ASSERT_EQ(src.size(), 4u);
-  IndexEntry e;
-  ASSERT_TRUE(ParseIndexKey(src[0].first, prefix.size(), &e));
-  EXPECT_EQ(e.cls, EventClass::kAlert);
-  auto t = PrimaryKeyTime(e.primary);
+  ASSERT_EQ(src.size(), 2u);  // the batch from "sensor-a" sorts before the alert from "correlator" (shorter origin)
+  IndexPostings postings;
+  ASSERT_TRUE(postings.Parse(src[0].first, src[0].second));
+  EXPECT_EQ(postings.value(), "198.51.100.1");
+  EXPECT_EQ(postings.bucket(), IndexBucket(kT0));
+  ASSERT_EQ(postings.size(), 3u);
+  EventLocation loc;
+  ASSERT_TRUE(postings.Get(0, &loc));
+  EXPECT_EQ(loc.cls, EventClass::kAlert);
+  auto t = PrimaryKeyTime(loc.primary);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(*t, kT0);
-  EXPECT_EQ(Rows(L.family(IndexField::kSignatureId)).size(), 4u);
+  EXPECT_EQ(postings.Time(2), kT0 + 2 * kSec);
+  ASSERT_TRUE(postings.Get(2, &loc));
+  std::string primary;
+  AppendEventKey(&primary, kT0 + 2 * kSec, "sensor-a", 1, 2);
+  EXPECT_EQ(loc.primary, primary);  // the third event of batch 1
+  ASSERT_TRUE(postings.Parse(src[1].first, src[1].second));
+  ASSERT_EQ(postings.size(), 1u);
+  ASSERT_TRUE(postings.Get(0, &loc));
+  EXPECT_EQ(loc.cls, EventClass::kCorrelation);
+  EXPECT_EQ(Rows(L.family(IndexField::kSignatureId)).size(), 1u);  // the batch's four alerts share it
   const auto groups = Rows(L.family(IndexField::kGroupKey));
   ASSERT_EQ(groups.size(), 1u);
   EXPECT_NE(groups[0].first.find("src_ip=198.51.100.1"), std::string::npos);
@@ -174,14 +191,14 @@ TEST_F(PipelineTest, RetentionDeletesByTimeRangePerClass) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(Rows(L.family(EventClass::kFlow)).size(), 3u);    // hours 3, 4, 5
   EXPECT_EQ(Rows(L.family(EventClass::kAlert)).size(), 6u);   // kept for ever
-  EXPECT_EQ(Rows(L.family(IndexField::kSrcIp)).size(), 12u);  // a class keeps everything
+  EXPECT_EQ(Rows(L.family(IndexField::kSrcIp)).size(), 6u);  // a class keeps everything (one entry per batch)
 
   RetentionPolicy all;
   all.max_age_ns.fill(2 * 3600 * kSec);
   r = RunRetention(*db_, L, all, now);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(Rows(L.family(EventClass::kAlert)).size(), 3u);
-  EXPECT_EQ(Rows(L.family(IndexField::kSrcIp)).size(), 6u);  // buckets of hours 3..5
+  EXPECT_EQ(Rows(L.family(IndexField::kSrcIp)).size(), 3u);  // buckets of hours 3..5
   // Ids 1..12 in arrival order (alert, flow per hour): hours 0..2 are ids 1..6, runs 1, 3, 5.
   EXPECT_EQ(r->event_ids_cut_below, 7u);
   EXPECT_EQ(Rows(L.event_ids).size(), 3u);
