@@ -346,6 +346,7 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
                                    DatasetDefaults{});
           if (!got) { reason = got.error().message; break; }
           cl.sets[k] = *got;
+          cl.has_dataset = true;
         }
       }
       if (!reason.empty()) break;
@@ -353,6 +354,16 @@ Status DetectEngine::Prepare(const rules::ClassificationConfig* classes,
       er.lists.push_back(std::move(cl));
     }
     if (!reason.empty()) { skip(reason); continue; }
+    if (!er.no_stream && !r.dsize) {
+      // A stream call's BufferSet has pkt_data only; View() adds ip.src / ip.dst and
+      // base64_data. Any other buffer is absent there, and Evaluate fails such a list.
+      for (const CompiledList& l : er.lists) {
+        if (l.buffer != BufferId::kPacket && l.buffer != BufferId::kBase64Data &&
+            l.buffer != BufferId::kIpSrc && l.buffer != BufferId::kIpDst) {
+          er.packet_calls_only = true;
+        }
+      }
+    }
     for (const rules::FlowbitsOption& f : r.flowbits) {
       if (f.command == rules::FlowbitsCommand::kNoAlert) continue;
       FlowbitOp op{f.command, f.join, {}};
@@ -462,6 +473,35 @@ using LiteralsByView = std::map<std::tuple<BufferId, uint32_t, bool>, GroupLiter
 constexpr int64_t kBoundedScanBytes = 1024;
 
 bool Bounded(const FastPattern& fp) { return fp.bound >= 0 && fp.bound <= kBoundedScanBytes; }
+
+// A stream chunk scanned with a carry starts (longest literal - 1) bytes before its new bytes,
+// so one long literal makes every chunk rescan that much of the kept tail. In the databases
+// stream chunks scan, a longer literal is replaced by its last kStreamLiteralBytes bytes: every
+// occurrence of the literal contains that suffix, so the rule is still a candidate wherever it
+// was (verification is exact), and the overlap stays under kStreamLiteralBytes. A literal
+// wholly in the kept tail has its suffix there too, found by an earlier scan (StreamCarry).
+// Hyperscan also scans such a database faster (ET 2018 on synthetic HTTP: about -8 % packet
+// CPU with a cap of 32..48, none with 64); caps under 32 make its compile markedly slower.
+constexpr size_t kStreamLiteralBytes = 40;
+
+GroupLiterals SuffixLiterals(const GroupLiterals& l, size_t max_bytes) {
+  GroupLiterals out;
+  out.max_bound = l.max_bound;
+  for (const HsLiteral& lit : l.lits) {
+    const std::string_view b = lit.bytes;
+    const std::string suffix(b.size() > max_bytes ? b.substr(b.size() - max_bytes) : b);
+    // Literals with the same suffix become one pattern with both rule lists.
+    auto [it, added] = out.index.emplace(std::make_pair(suffix, lit.nocase),
+                                         static_cast<uint32_t>(out.lits.size()));
+    if (added) {
+      out.lits.push_back({suffix, lit.nocase, it->second});
+      out.rules.emplace_back();
+    }
+    const std::vector<uint32_t>& from = l.rules[lit.id];
+    out.rules[it->second].insert(out.rules[it->second].end(), from.begin(), from.end());
+  }
+  return out;
+}
 
 // Packet-only rules whose dsize accepts no payload longer than this form their own database,
 // which the dsize gate skips for every longer packet (most packets of a bulk transfer are
@@ -611,13 +651,23 @@ Result<uint32_t> DetectEngine::MakeGroup(std::vector<uint32_t> ids, bool port_gr
     per_buffer.erase(ib);
     second[va] = b;
   }
+  const std::tuple<BufferId, uint32_t, bool> stream_view{BufferId::kPacket, 0, false};
   for (auto& [view, l] : per_buffer) {
-    VIGIL_TRY(RuleGroup::BufferDb bdb, CompileBufferDb(std::get<0>(view), std::get<1>(view), l));
+    // The stream-scanned database (unbounded, untransformed pkt_data) holds long literals as
+    // their last kStreamLiteralBytes bytes (SuffixLiterals).
+    VIGIL_TRY(RuleGroup::BufferDb bdb,
+              CompileBufferDb(std::get<0>(view), std::get<1>(view),
+                              view == stream_view ? SuffixLiterals(l, kStreamLiteralBytes) : l));
     if (std::get<2>(view)) bdb.scan_limit = static_cast<uint32_t>(l.max_bound);
     if (auto it = second.find(view); it != second.end()) {
       bdb.second = it->second;
       for (uint32_t ri : bdb.rule_ids)
         bdb.rule_buffer.push_back(rules_[ri].fast_pattern->buffer);
+    }
+    if (std::get<0>(view) == BufferId::kPacket &&
+        std::any_of(bdb.rule_ids.begin(), bdb.rule_ids.end(),
+                    [&](uint32_t ri) { return rules_[ri].packet_calls_only; })) {
+      for (uint32_t ri : bdb.rule_ids) bdb.not_in_stream.push_back(rules_[ri].packet_calls_only ? 1 : 0);
     }
     g.dbs.push_back(std::move(bdb));
   }

@@ -73,6 +73,11 @@ struct EngineRule {
   uint8_t dirs = 0;        // 1: to_server, 2: to_client
   std::string app_proto;   // header protocol when it is an app-layer one ("http"), else ""
   bool has_pkt_data = false;  // has a pkt_data list: gated by stream/packet inspection
+  // A list needs a buffer a stream call never has (http.header...) and the rule is neither
+  // no_stream nor dsize: it can match only a packet call that is not a stream-inspected TCP
+  // packet (UDP, untracked TCP). When its fast pattern is on pkt_data, a stream scan drops its
+  // hits (RuleGroup::BufferDb::not_in_stream).
+  bool packet_calls_only = false;
   bool only_stream = false, no_stream = false;
   std::vector<CompiledList> lists;
   std::vector<FlowbitOp> flowbit_checks, flowbit_actions;
@@ -123,6 +128,9 @@ struct RuleGroup {
     std::vector<rules::IntegerMatch> dsizes;  // distinct dsize options of the rules
     uint64_t max_dsize = UINT64_MAX;          // !any_length: the longest payload a dsize accepts
     std::vector<std::string> app_protos;      // distinct header app-layer protocols
+    // pkt_data databases holding EngineRule::packet_calls_only rules: per rule_ids entry, 1
+    // when a stream call drops that hit (never a candidate there); empty when there is none.
+    std::vector<uint8_t> not_in_stream;
   };
   std::vector<uint32_t> rules;   // every rule in the group, ascending
   std::vector<BufferDb> dbs;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <string_view>
 
 namespace vigil::sensor {
 namespace {
@@ -90,6 +92,14 @@ std::string_view IdsActionName(rules::Action a) {
   // IDS mode: Suricata logs drop and reject matches as "allowed" (nothing is blocked).
   (void)a;
   return "allowed";
+}
+
+// Buffers whose hits a TxScanMemo keeps: an app-layer transaction's own bytes. Not pkt_data
+// (each packet's payload), nor the bodies (scanned once per direction anyway, and their
+// database may be shared with file_data), nor buffers derived from the packet or a rule.
+bool MemoKeepsBuffer(BufferId b) {
+  return b != BufferId::kPacket && b != BufferId::kFileData && b != BufferId::kHttpRequestBody &&
+         b != BufferId::kHttpResponseBody && b != BufferId::kBase64Data && !IsPacketDerivedBuffer(b);
 }
 
 bool StreamSizeMatches(const rules::StreamSizeOption& o, const InspectInput& in) {
@@ -321,6 +331,15 @@ bool DetectThread::Evaluate(const EngineRule& er, const InspectInput& in) {
   for (const rules::StreamSizeOption& ss : r.app.stream_sizes)
     if (!StreamSizeMatches(ss, in)) return false;
   if (!r.app.mqtt.empty() && (in.mqtt == nullptr || !r.app.mqtt.Matches(*in.mqtt))) return false;
+  // A list whose buffer this inspection lacks fails the rule: check every list's buffer before
+  // matching any (a stream call has only pkt_data, so a pkt_data + http.header rule found by its
+  // pkt_data literal stops here instead of searching the window). Up to the first list with a
+  // `dataset` keyword, whose set/unset must still run as before when an earlier list matches.
+  for (const CompiledList& l : er.lists) {
+    if (l.has_dataset) break;
+    if (!in.buffers->Has(l.buffer) && l.buffer != BufferId::kBase64Data && !IsPacketDerivedBuffer(l.buffer))
+      return false;
+  }
   scratch_.vars.fill(0);
   scratch_.base64_len = 0;
   scratch_.datasets.Clear();
@@ -419,6 +438,41 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
     ++stream_scan_id_;
     stream_hits_.clear();
   }
+  // A transaction inspected in stages: buffers scanned at an earlier stage (same direction,
+  // engine, groups and bytes) take their hits from the flow's memo; the others are scanned and
+  // their hits recorded there (memo_mode_: 0 scan, 1 scan and record, 2 from the memo).
+  TxScanMemo* memo = nullptr;
+  if (in.tx_scan_key != 0 && in.flow != nullptr && in.kind == InspectKind::kPacket) {
+    memo = &in.flow->scan_memo[in.to_server ? 0 : 1];
+    if (memo->key != in.tx_scan_key || memo->engine != &engine_ || !std::equal(gids, gids + 3, memo->groups)) {
+      memo->Clear();
+      memo->key = in.tx_scan_key;
+      memo->engine = &engine_;
+      std::copy(gids, gids + 3, memo->groups);
+    }
+  }
+  for (const BufferId b : in.buffers->ids()) {
+    uint8_t& mode = memo_mode_[static_cast<size_t>(b)];
+    mode = 0;
+    if (memo == nullptr || !MemoKeepsBuffer(b) || !in.buffers->Items(b).empty()) continue;
+    const std::span<const uint8_t>& bytes = *in.buffers->Get(b);
+    const size_t hash = std::hash<std::string_view>{}(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    auto e = std::find_if(memo->scanned.begin(), memo->scanned.end(),
+                          [&](const TxScanMemo::Entry& x) { return x.buffer == b; });
+    if (e != memo->scanned.end() && e->data == bytes.data() && e->size == bytes.size() && e->hash == hash) {
+      mode = 2;
+      for (const auto& [buffer, rule] : memo->hits)
+        if (buffer == b) candidates_.push_back(rule);
+      continue;
+    }
+    if (e != memo->scanned.end()) {  // other bytes now: forget the old scan
+      memo->scanned.erase(e);
+      std::erase_if(memo->hits, [&](const std::pair<BufferId, uint32_t>& h) { return h.first == b; });
+    }
+    memo->scanned.push_back({b, bytes.data(), bytes.size(), hash});
+    mode = 1;
+  }
   // A folded port group scans the any group's unbounded pkt_data literals itself.
   const bool any_folded = (gids[0] != 0 && groups[gids[0] - 1].folds_any) ||
                           (gids[1] != 0 && groups[gids[1] - 1].folds_any);
@@ -472,10 +526,14 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
       const std::span<const uint8_t> data = buf->subspan(from, to - from);
       std::vector<uint32_t>& into = carried ? carry_hits_ : candidates_;
       const bool packet_hits = carried && db.scan_limit == 0;  // window offsets are not packet ones
+      const bool record = memo_mode_[static_cast<size_t>(via)] == 1 && in.buffers->Has(via);
+      const bool drop_packet_calls_only = in.kind == InspectKind::kStream && !db.not_in_stream.empty();
       auto on_match = [&](unsigned id, unsigned long long) {
         for (uint32_t k = db.first[id]; k < db.first[id + 1]; ++k) {
           if (own_only && db.rule_buffer[k] != via) continue;
+          if (drop_packet_calls_only && db.not_in_stream[k]) continue;
           if (packet_hits) stream_hits_.push_back(db.rule_ids[k]);
+          if (record) memo->hits.emplace_back(via, db.rule_ids[k]);
           into.push_back(db.rule_ids[k]);
           ++profile_[db.rule_ids[k]].prefilter_hits;
           ++hits;
@@ -494,6 +552,7 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
     for (const BufferId b : in.buffers->ids()) {
       if (IsPacketDerivedBuffer(b)) continue;
       const size_t bi = static_cast<size_t>(b);
+      if (memo_mode_[bi] == 2) continue;  // hits from the transaction's memo
       for (uint32_t k = g.db_first[bi]; k < g.db_first[bi + 1]; ++k) visit(g.db_index[k], b);
     }
     for (const uint32_t di : g.derived_dbs) visit(di, g.dbs[di].buffer);
@@ -513,7 +572,8 @@ size_t DetectThread::Inspect(const InspectInput& in, AlertQueue* out) {
       }
     }
     candidates_.insert(candidates_.end(), g.always.begin(), g.always.end());
-    g.ip_only.Lookup(p.src, p.dst, &candidates_);
+    // Header-only rules (no keyword list, so no pkt_data) never match a stream call (Evaluate).
+    if (in.kind != InspectKind::kStream) g.ip_only.Lookup(p.src, p.dst, &candidates_);
   }
   if (reuse_stream) {
     for (uint32_t ri : stream_hits_) {

@@ -17,6 +17,7 @@
 //   t.Inspect(input, &q);
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -84,6 +85,9 @@ class DetectThread {
   std::span<const uint8_t> header_view_;  // ipv4.hdr, tcp.hdr... of the inspected packet
   std::span<const uint8_t> ip_view_[2];  // ip.src / ip.dst of the current packet
   std::vector<uint32_t> candidates_;
+  // Per buffer, this inspection's use of the transaction's TxScanMemo (0 scan, 1 scan and
+  // record the hits, 2 hits taken from the memo); set for the present buffers only.
+  std::array<uint8_t, BufferSet::kSize> memo_mode_{};
   std::vector<uint32_t> carry_hits_;  // this stream inspection's carried-database hits
   // The last stream inspection's hits in unbounded untransformed pkt_data databases, for the
   // packet call of the packet whose payload was exactly that chunk (InspectInput::stream_scan_id).

@@ -17,7 +17,8 @@
 //   thread.Inspect(in, &alerts);
 //
 // BufferSet and FlowDetectState hold no heap memory on the hot path except the flowbit words,
-// allocated once per flow the first time a flowbit is set.
+// allocated once per flow the first time a flowbit is set, and the TxScanMemo vectors, grown by
+// a slot's first staged transactions and reused (cleared, capacity kept) afterwards.
 #pragma once
 
 #include <array>
@@ -88,6 +89,33 @@ class BufferSet {
   size_t count_ = 0;
 };
 
+// Prefilter hits of one app-layer transaction's buffers in one direction, kept between the
+// stages at which the pipeline inspects it (HTTP: request headers, then the body; response
+// headers, then the body). A later stage offering a buffer with the same bytes (same span and
+// bytes hash) takes that buffer's hits from here instead of scanning it again: one Hyperscan
+// scan per (transaction, direction, buffer). Filled and read by DetectThread when
+// InspectInput::tx_scan_key is set; valid only for the same engine and rule groups. Bodies,
+// pkt_data, multi-buffers and buffers taken from the packet are never kept (scanned each time).
+struct TxScanMemo {
+  struct Entry {
+    BufferId buffer;
+    const uint8_t* data;
+    size_t size;
+    size_t hash;  // of the bytes: a buffer rebuilt in place with other bytes is scanned again
+  };
+  uint64_t key = 0;                  // InspectInput::tx_scan_key it belongs to; 0: empty
+  const void* engine = nullptr;      // the DetectEngine whose databases found the hits
+  uint32_t groups[3] = {0, 0, 0};    // the rule groups those scans used
+  std::vector<Entry> scanned;        // buffers scanned for this transaction and direction
+  std::vector<std::pair<BufferId, uint32_t>> hits;  // (buffer, rule index) found in them
+  void Clear() {
+    key = 0;
+    engine = nullptr;
+    scanned.clear();
+    hits.clear();
+  }
+};
+
 // Detection state the pipeline keeps per flow (both directions): flowbits, flowints, by_flow
 // threshold counts and the pass flag. Flowbit and flowint names are interned to ids at load (DetectEngine::
 // flowbit_count(), flowint_count()).
@@ -99,6 +127,7 @@ struct FlowDetectState {
   // Threshold / detection_filter state of rules tracked by_flow: (threshold id, state).
   std::vector<std::pair<uint32_t, RateState>> rates;
   bool pass = false;           // a pass rule matched with flow scope: no more alerts on this flow
+  TxScanMemo scan_memo[2];     // [0] to_server, [1] to_client (InspectInput::tx_scan_key)
 
   bool IntIsSet(uint32_t id) const { return id < ints_set.size() && ints_set[id]; }
   uint32_t Int(uint32_t id) const { return IntIsSet(id) ? ints[id] : 0; }
@@ -168,6 +197,11 @@ struct InspectInput {
   // processing delivered), else 0. The packet-only rules' candidates then come from that scan
   // instead of scanning the payload again.
   uint64_t stream_scan_id = 0;
+  // Non-zero: the app-layer transaction this inspection belongs to (unique within the flow),
+  // inspected in stages. Buffers scanned at an earlier stage of it in the same direction, with
+  // the same bytes, are not scanned again: their prefilter hits come from the flow's
+  // TxScanMemo. The pipeline clears the memos when the flow's slot is reused or rules reload.
+  uint64_t tx_scan_key = 0;
   // TCP stream sizes for `stream_size` (bytes sent so far by the client and by the server, as
   // Suricata's next_seq - isn); -1 when the pipeline does not track them, and then stream_size
   // rules do not match.

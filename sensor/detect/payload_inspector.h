@@ -45,6 +45,7 @@ struct CompiledList {
   struct VarSlots { int8_t a = -1, b = -1, c = -1, d = -1, nbytes = -1, store = -1; };
   std::vector<VarSlots> vars;
   std::vector<Dataset*> sets;  // per match index: the set of a `dataset` keyword, else null
+  bool has_dataset = false;    // some entry of `sets` is not null
 };
 
 // Per-thread scratch for one rule evaluation.

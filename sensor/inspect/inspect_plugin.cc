@@ -71,6 +71,8 @@ void InspectPlugin::AdoptLiveContext() {
   for (size_t i = 0; i < flows_.constructed(); ++i) {
     FlowInspectState& s = flows_[i];
     if (s.active) remap.Apply(s.detect, s.tx_alerted);
+    s.detect.scan_memo[0].Clear();  // hits name the old engine's rules
+    s.detect.scan_memo[1].Clear();
   }
   FlushRuleProfile();
   detect_.reset();
@@ -289,7 +291,8 @@ void InspectPlugin::InspectStream(FlowInspectState& s, const Flow& f, StreamDire
   const bool same_bytes = sp != nullptr && scan == scan_before + 1 && !v.depth_reached &&
                           v.data.size() - v.new_offset == bytes.size() &&
                           sp->payload_len == bytes.size() &&
-                          std::memcmp(sp->payload, bytes.data(), bytes.size()) == 0;
+                          (sp->payload == bytes.data() ||  // in-order data is delivered in place
+                           std::memcmp(sp->payload, bytes.data(), bytes.size()) == 0);
   packet_stream_scan_ = (packet_chunks_ == 1 && same_bytes) ? scan : 0;
   packet_stream_to_server_ = to_server;
 }
@@ -473,6 +476,7 @@ void InspectPlugin::HttpUpdates(FlowInspectState& s, const Flow& f, const Packet
     app_events_.AddBits(tx.events, kHttpEventDefs);
     app_events_.AddFlowLevel(h.anomalies());
     in.app_events = app_events_.view();
+    in.tx_scan_key = TxKey(AppProto::kHttp, tx.id);  // one scan per buffer and direction
     AppRef app{.proto = AppProto::kHttp, .http = &tx, .tx_id = tx.id};
     Run(in, &f, &s, app, TxKey(AppProto::kHttp, tx.id), *inspected);
     *inspected = true;
@@ -514,6 +518,7 @@ void InspectPlugin::FinishApp(FlowInspectState& s, const Flow& flow, const Packe
       app_events_.Clear();
       app_events_.AddBits(tx.events, kHttpEventDefs);
       in.app_events = app_events_.view();
+      in.tx_scan_key = TxKey(AppProto::kHttp, tx.id);
       AppRef app{.proto = AppProto::kHttp, .http = &tx, .tx_id = tx.id};
       Run(in, &flow, &s, app, TxKey(AppProto::kHttp, tx.id), true);
     }
@@ -565,6 +570,8 @@ void InspectPlugin::OnFlowEnd(Flow& flow, const FlowStreamStats& stream) {
   s.detect.ints_set.clear();
   s.detect.rates.clear();
   s.detect.pass = false;
+  s.detect.scan_memo[0].Clear();  // a later flow in this slot has its own transactions
+  s.detect.scan_memo[1].Clear();
   s.tls_stage = 0;
 }
 
