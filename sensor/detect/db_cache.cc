@@ -1,18 +1,27 @@
 #include "sensor/detect/db_cache.h"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <memory>
+
+#include "core/sha256.h"
 
 namespace vigil::sensor {
 
+namespace {
+
+struct FileClose {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+}  // namespace
+
 std::string DbCache::Key(const std::vector<HsLiteral>& lits) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  Sha256 h;
+  auto update = [&h](const void* data, size_t n) {
+    h.Update({static_cast<const uint8_t*>(data), n});
+  };
   std::string platform = std::string("vigil-detect-v1|hs=") + hs_version() + "|ptr=" +
                          std::to_string(sizeof(void*)) +
 #if defined(__x86_64__)
@@ -22,29 +31,29 @@ std::string DbCache::Key(const std::vector<HsLiteral>& lits) {
 #else
                          "|other";
 #endif
-  EVP_DigestUpdate(ctx.get(), platform.data(), platform.size());
+  update(platform.data(), platform.size());
   for (const HsLiteral& l : lits) {
     uint64_t hdr[3] = {l.bytes.size(), l.nocase ? 1u : 0u, l.id};
-    EVP_DigestUpdate(ctx.get(), hdr, sizeof(hdr));
-    EVP_DigestUpdate(ctx.get(), l.bytes.data(), l.bytes.size());
+    update(hdr, sizeof(hdr));
+    update(l.bytes.data(), l.bytes.size());
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &n);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
+  return h.FinishHex();
 }
 
 Result<HsDatabase> DbCache::Load(const std::string& key) const {
   if (dir_.empty()) return Error(ErrorCode::kNotFound, "no cache");
-  std::ifstream in(dir_ + "/" + key + ".hsdb", std::ios::binary);
+  std::unique_ptr<std::FILE, FileClose> in(std::fopen((dir_ + "/" + key + ".hsdb").c_str(), "rb"));
   if (!in) return Error(ErrorCode::kNotFound, "cache miss");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the whole file into a buffer sized from its length (the databases are MBs).
+  std::string bytes;
+  if (std::fseek(in.get(), 0, SEEK_END) == 0) {
+    const long size = std::ftell(in.get());
+    if (size > 0) bytes.resize(static_cast<size_t>(size));
+    std::rewind(in.get());
+  }
+  if (std::fread(bytes.data(), 1, bytes.size(), in.get()) != bytes.size()) {
+    return Error(ErrorCode::kNotFound, "cache entry unreadable");
+  }
   return HsDatabase::Deserialize(
       {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
 }
