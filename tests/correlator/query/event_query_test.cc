@@ -139,7 +139,8 @@ TEST_F(EventQueryTest, IndexedFilterOrdersEventsOfOverlappingBatchesByTime) {
       payload += R"({"timestamp":")" + Timestamp{kT0 + m * 60 * kSec}.ToEve() +
                  R"(","event_type":"flow","src_ip":"10.0.0.1","dest_ip":"10.0.1.)" + std::to_string(7 + s) + R"("})" + "\n";
     }
-    transport::ReceivedBatch batch{"sensor-" + std::to_string(s), "", 1, 0, payload};
+    const std::string origin = "sensor-" + std::to_string(s);  // the batch holds a view of it
+    transport::ReceivedBatch batch{origin, "", 1, 0, payload};
     ASSERT_TRUE((*p)->AddBatch(batch, wb).ok());
   }
   ASSERT_TRUE(db_->Write(wb, storage::Durability::kBuffered).ok());
