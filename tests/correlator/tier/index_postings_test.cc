@@ -154,7 +154,9 @@ TEST_F(IndexPostingsTest, ReadsOneEventEntriesOfOlderStoresAndRefusesMalformedOn
   EXPECT_FALSE(p.Parse(prefix + "m", std::string(13, '\0')));           // no room for a middle
   EXPECT_FALSE(p.Parse(prefix + "mid", std::string(12, '\0')));         // not whole records
   EXPECT_FALSE(p.Parse(prefix + "mid", ""));                            // old entry too short
-  ASSERT_TRUE(p.Parse(prefix + "mid", std::string(1, '\x7f') + std::string(12, '\0')));
+  const std::string bad_key = prefix + "mid";  // p holds views: both outlive the Get below
+  const std::string bad_class = std::string(1, '\x7f') + std::string(12, '\0');
+  ASSERT_TRUE(p.Parse(bad_key, bad_class));
   EXPECT_FALSE(p.Get(0, &loc));                                         // class out of range
 }
 
