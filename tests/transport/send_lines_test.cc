@@ -66,8 +66,10 @@ TEST_F(TransportFixture, NonBlockingSendLinesReportsNoRoomInsteadOfWaiting) {
   }
   EXPECT_EQ(accepted + no_room, kEvents);
   EXPECT_GT(no_room, 0u);
-  // At most spool + pending room was taken (about 4 KiB of ~80-byte events).
-  EXPECT_LT(accepted, 100u);
+  // At most spool + pending room was taken: about 4 KiB, i.e. ~50 raw ~80-byte events, and the
+  // spool keeps LZ4-compressed batches, so a few times that many fit (111 seen under ASan with
+  // the sender thread spooling while the loop ran). Far below the 2000 offered either way.
+  EXPECT_LT(accepted, 300u);
   EXPECT_EQ((*tx)->counters().Total("transport.tx.events_no_room"), no_room);
 }
 
