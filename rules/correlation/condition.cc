@@ -155,15 +155,15 @@ class ConditionParser {
 
 void Condition::RequiredSelections(std::vector<uint32_t>* out) const {
   if (nodes_.empty()) return;
-  std::vector<uint32_t> todo{static_cast<uint32_t>(nodes_.size() - 1)};
-  while (!todo.empty()) {
-    const Node& n = nodes_[todo.back()];
-    todo.pop_back();
+  std::vector<uint32_t> pending{static_cast<uint32_t>(nodes_.size() - 1)};
+  while (!pending.empty()) {
+    const Node& n = nodes_[pending.back()];
+    pending.pop_back();
     switch (n.op) {
       case Op::kSel: out->push_back(n.a); break;
       case Op::kAnd:
-        todo.push_back(n.a);
-        todo.push_back(n.b);
+        pending.push_back(n.a);
+        pending.push_back(n.b);
         break;
       case Op::kAllOf:
         for (uint32_t k = 0; k < n.b; ++k) out->push_back(lists_[n.a + k]);

@@ -5,17 +5,10 @@
 #include <fstream>
 #include <memory>
 
+#include "core/file_handle.h"
 #include "core/sha256.h"
 
 namespace vigil::sensor {
-
-namespace {
-
-struct FileClose {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-}  // namespace
 
 std::string DbCache::Key(const std::vector<HsLiteral>& lits) {
   Sha256 h;
@@ -42,7 +35,7 @@ std::string DbCache::Key(const std::vector<HsLiteral>& lits) {
 
 Result<HsDatabase> DbCache::Load(const std::string& key) const {
   if (dir_.empty()) return Error(ErrorCode::kNotFound, "no cache");
-  std::unique_ptr<std::FILE, FileClose> in(std::fopen((dir_ + "/" + key + ".hsdb").c_str(), "rb"));
+  UniqueFile in(std::fopen((dir_ + "/" + key + ".hsdb").c_str(), "rb"));
   if (!in) return Error(ErrorCode::kNotFound, "cache miss");
   // One read of the whole file into a buffer sized from its length (the databases are MBs).
   std::string bytes;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/file_handle.h"
 #include "core/sha256.h"
 
 namespace vigil::sensor {
@@ -15,14 +16,10 @@ namespace {
 constexpr size_t kShortHash = 16;  // hex digits in the log line (the stats and status carry all)
 constexpr size_t kReadChunk = 1 << 20;
 
-struct FileClose {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
 // Feeds the file's bytes to `h` in chunks (the rule files are never held whole a second time);
 // an unreadable file adds nothing.
 void HashFile(const std::string& path, std::vector<uint8_t>& chunk, Sha256& h) {
-  std::unique_ptr<std::FILE, FileClose> f(std::fopen(path.c_str(), "rb"));
+  UniqueFile f(std::fopen(path.c_str(), "rb"));
   if (!f) return;
   size_t n = 0;
   while ((n = std::fread(chunk.data(), 1, chunk.size(), f.get())) > 0) h.Update({chunk.data(), n});
