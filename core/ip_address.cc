@@ -4,17 +4,55 @@
 
 namespace vigil {
 
-Result<IpAddress> IpAddress::Parse(std::string_view text) {
-  char buf[kMaxText + 1];
-  if (text.empty() || text.size() > kMaxText) {
-    return Error(ErrorCode::kParse, "not an IP address: '" + std::string(text.substr(0, 64)) + "'");
+namespace {
+
+// inet_pton's AF_INET grammar, inline: exactly four octets of 1-3 digits, each at most 255, no
+// leading zero, separated by single dots. False on anything else (the caller may try IPv6).
+bool ParseDottedQuad(std::string_view text, uint8_t out[4]) {
+  size_t octet = 0;
+  unsigned value = 0;
+  size_t digits = 0;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') {
+      if (digits > 0 && value == 0) return false;  // leading zero
+      value = value * 10 + static_cast<unsigned>(c - '0');
+      if (value > 255) return false;
+      ++digits;
+    } else if (c == '.' && digits > 0 && octet < 3) {
+      out[octet++] = static_cast<uint8_t>(value);
+      value = 0;
+      digits = 0;
+    } else {
+      return false;
+    }
   }
+  if (octet != 3 || digits == 0) return false;
+  out[3] = static_cast<uint8_t>(value);
+  return true;
+}
+
+}  // namespace
+
+bool IpAddress::TryParse(std::string_view text, IpAddress* out) {
+  if (text.empty() || text.size() > kMaxText) return false;
+  uint8_t raw[16];
+  if (ParseDottedQuad(text, raw)) {
+    *out = V4(raw);
+    return true;
+  }
+  if (text.find(':') == std::string_view::npos) return false;  // not IPv4, and IPv6 needs a colon
+  char buf[kMaxText + 1];
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
-  uint8_t raw[16];
-  if (inet_pton(AF_INET, buf, raw) == 1) return V4(raw);
-  if (inet_pton(AF_INET6, buf, raw) == 1) return V6(raw);
-  return Error(ErrorCode::kParse, "not an IP address: '" + std::string(text) + "'");
+  if (inet_pton(AF_INET6, buf, raw) != 1) return false;
+  *out = V6(raw);
+  return true;
+}
+
+Result<IpAddress> IpAddress::Parse(std::string_view text) {
+  IpAddress a;
+  if (TryParse(text, &a)) return a;
+  return Error(ErrorCode::kParse, "not an IP address: '" + std::string(text.substr(0, 64)) + "'");
 }
 
 size_t IpAddress::Format(char* out) const {

@@ -160,6 +160,14 @@ class CorrelationEngine {
   void Emit(uint32_t corr, GroupState& g, CorrelationAlert&& a, uint32_t depth, std::vector<CorrelationAlert>& out);
   void FeedBack(const CorrelationAlert& a, uint32_t depth);
   CorrelationAlert NewAlert(const CorrelationRule& r, uint32_t corr, const GroupState& g) const;
+  // Checkpoint formats (correlation_engine.cc): version 2 (varints, deltas) is written; version 1
+  // (fixed width) is still read. The readers decode records; the Restore* helpers below check
+  // them and rebuild the state, the same for both versions.
+  bool RestoreStateV1(ByteReader& r);
+  bool RestoreStateV2(ByteReader& r);
+  bool RestoreHit(ByteReader& r, Hit&& h);
+  bool RestoreEntry(ByteReader& r, const CorrelationRule& rule, GroupState& g, const WindowEntry& e);
+  bool RestoreGroup(ByteReader& r, uint32_t corr, GroupState&& g);
 
   std::shared_ptr<const RuleSet> rules_;
   EngineConfig config_;

@@ -32,22 +32,26 @@ void GroupTable::LinkYoungest(uint32_t s) {
 
 size_t GroupTable::Probe(std::string_view key, uint64_t hash) const {
   const size_t mask = buckets_.size() - 1;
+  const uint32_t tag = Tag(hash);
   size_t i = hash & mask;
   while (buckets_[i] != 0) {
-    const GroupState& g = slots_[buckets_[i] - 1];
-    if (g.hash == hash && g.key == key) return i;
+    // The tag rules out other keys of the probe run without touching their slots.
+    if (BucketTag(buckets_[i]) == tag) {
+      const GroupState& g = slots_[BucketSlot(buckets_[i])];
+      if (g.hash == hash && g.key == key) return i;
+    }
     i = (i + 1) & mask;
   }
   return i;
 }
 
 void GroupTable::Grow() {
-  std::vector<uint32_t> old = std::move(buckets_);
+  std::vector<uint64_t> old = std::move(buckets_);
   buckets_.assign(old.size() * 2, 0);
   const size_t mask = buckets_.size() - 1;
-  for (uint32_t b : old) {
+  for (uint64_t b : old) {
     if (b == 0) continue;
-    size_t i = slots_[b - 1].hash & mask;
+    size_t i = slots_[BucketSlot(b)].hash & mask;
     while (buckets_[i] != 0) i = (i + 1) & mask;
     buckets_[i] = b;
   }
@@ -56,14 +60,14 @@ void GroupTable::Grow() {
 void GroupTable::IndexInsert(uint32_t s) {
   if ((count_ + 1) * 2 > buckets_.size()) Grow();  // load factor <= 1/2
   const size_t i = Probe(slots_[s].key, slots_[s].hash);
-  buckets_[i] = s + 1;
+  buckets_[i] = Bucket(s, slots_[s].hash);
   ++count_;
 }
 
 void GroupTable::IndexErase(uint32_t s) {
   const size_t mask = buckets_.size() - 1;
   size_t i = Probe(slots_[s].key, slots_[s].hash);
-  if (buckets_[i] != s + 1) return;
+  if (buckets_[i] == 0 || BucketSlot(buckets_[i]) != s) return;
   buckets_[i] = 0;
   --count_;
   // Backward shift: pull later entries of the probe run into the hole when their home bucket
@@ -72,7 +76,7 @@ void GroupTable::IndexErase(uint32_t s) {
   while (true) {
     j = (j + 1) & mask;
     if (buckets_[j] == 0) break;
-    const size_t home = slots_[buckets_[j] - 1].hash & mask;
+    const size_t home = slots_[BucketSlot(buckets_[j])].hash & mask;
     const bool stays = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
     if (stays) continue;
     buckets_[i] = buckets_[j];
@@ -83,14 +87,14 @@ void GroupTable::IndexErase(uint32_t s) {
 
 GroupState* GroupTable::Find(std::string_view key, uint64_t hash) {
   const size_t i = Probe(key, hash);
-  return buckets_[i] == 0 ? nullptr : &slots_[buckets_[i] - 1];
+  return buckets_[i] == 0 ? nullptr : &slots_[BucketSlot(buckets_[i])];
 }
 
 GroupState* GroupTable::FindOrCreate(std::string_view key, uint64_t hash, int64_t now, bool* evicted) {
   *evicted = false;
   const size_t i = Probe(key, hash);
   if (buckets_[i] != 0) {
-    const uint32_t s = buckets_[i] - 1;
+    const uint32_t s = BucketSlot(buckets_[i]);
     if (youngest_ != s) {
       Unlink(s);
       LinkYoungest(s);

@@ -18,10 +18,10 @@
 #include <limits>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "correlator/engine/byte_codec.h"
+#include "correlator/engine/distinct_counter.h"
 
 namespace vigil {
 
@@ -36,46 +36,6 @@ struct WindowEntry {
 
 // Occurrences per distinct value hash (value_count). Windows usually hold few distinct values
 // before the rule fires, so they live in a small vector; past kSmall a hash map takes over.
-class DistinctCounter {
- public:
-  static constexpr size_t kSmall = 32;
-  void Add(uint64_t h) {
-    if (big_.empty()) {
-      for (auto& [k, n] : small_) {
-        if (k == h) { ++n; return; }
-      }
-      if (small_.size() < kSmall) { small_.emplace_back(h, 1); return; }
-      for (auto& [k, n] : small_) big_.emplace(k, n);
-      small_.clear();
-    }
-    ++big_[h];
-  }
-  void Remove(uint64_t h) {
-    if (big_.empty()) {
-      for (size_t i = 0; i < small_.size(); ++i) {
-        if (small_[i].first == h && --small_[i].second == 0) {
-          small_[i] = small_.back();
-          small_.pop_back();
-          return;
-        }
-      }
-      return;
-    }
-    auto it = big_.find(h);
-    if (it != big_.end() && --it->second == 0) big_.erase(it);
-  }
-  size_t size() const { return big_.empty() ? small_.size() : big_.size(); }
-  void clear() {
-    small_.clear();
-    small_.shrink_to_fit();
-    big_.clear();
-  }
-
- private:
-  std::vector<std::pair<uint64_t, uint32_t>> small_;
-  std::unordered_map<uint64_t, uint32_t> big_;
-};
-
 struct GroupState {
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
   static constexpr int64_t kNever = std::numeric_limits<int64_t>::min();
@@ -153,9 +113,14 @@ class GroupTable {
   uint32_t Slot(const GroupState* g) const { return static_cast<uint32_t>(g - slots_.data()); }
   void Unlink(uint32_t s);
   void LinkYoungest(uint32_t s);
-  // Open-addressing index (linear probing, backward-shift deletion): bucket = slot + 1, 0 empty.
-  // A flat array of 4-byte cells beats a node-based map here: one cache line per probe run and
-  // no allocation per group.
+  // Open-addressing index (linear probing, backward-shift deletion). A bucket is 0 when empty,
+  // else (slot + 1) in its low 32 bits and the high 32 bits of the key's hash (a tag) above: a
+  // flat array of 8-byte cells beats a node-based map here (one cache line per probe run, no
+  // allocation per group), and the tag skips the other groups of a run without reading them.
+  static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
+  static uint64_t Bucket(uint32_t slot, uint64_t hash) { return (uint64_t{Tag(hash)} << 32) | (slot + uint64_t{1}); }
+  static uint32_t BucketSlot(uint64_t b) { return static_cast<uint32_t>(b) - 1; }
+  static uint32_t BucketTag(uint64_t b) { return static_cast<uint32_t>(b >> 32); }
   size_t Probe(std::string_view key, uint64_t hash) const;  // bucket holding key, or the empty one
   void IndexInsert(uint32_t s);
   void IndexErase(uint32_t s);
@@ -164,7 +129,7 @@ class GroupTable {
   uint32_t max_groups_;
   std::vector<GroupState> slots_;
   std::vector<uint32_t> free_;
-  std::vector<uint32_t> buckets_ = std::vector<uint32_t>(64, 0);
+  std::vector<uint64_t> buckets_ = std::vector<uint64_t>(64, 0);
   size_t count_ = 0;
   uint32_t oldest_ = GroupState::kNone, youngest_ = GroupState::kNone;
 };

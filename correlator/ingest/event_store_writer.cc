@@ -1,11 +1,11 @@
 // EventStoreWriter: validation with simdjson On Demand and the key/value layout (see header).
 #include "correlator/ingest/event_store_writer.h"
 
-#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "core/time.h"
+#include "correlator/ingest/json_nesting.h"
 #include "storage/key_codec.h"
 
 namespace vigil::correlator {
@@ -86,64 +86,6 @@ void AppendStamped(std::string* out, std::string_view origin, std::string_view p
   const size_t first = rest.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && rest[first] != '}') out->push_back(',');
   out->append(rest);
-}
-
-// Checks that brackets outside strings nest properly and no deeper than max_depth. simdjson On
-// Demand (3.0) does not verify balance before iterating, and an unclosed '[' can make it read
-// past the structural index, so this runs before any event reaches the parser. nesting is a
-// reused stack of open brackets.
-bool CheckNesting(std::string_view s, uint32_t max_depth, std::string* nesting, RejectReason* why) {
-  nesting->clear();
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  while (p < end) {
-    const char c = *p++;
-    switch (c) {
-      case '"':
-        // Most of an event is string bytes: jump to the next quote (memchr), and past any
-        // escape before it (the escaped character cannot close the string).
-        for (;;) {
-          const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
-          if (q == nullptr) {
-            *why = RejectReason::kInvalidJson;  // unterminated string
-            return false;
-          }
-          const char* bs = static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(q - p)));
-          if (bs == nullptr) {
-            p = q + 1;
-            break;
-          }
-          p = bs + 2;
-          if (p >= end) {
-            *why = RejectReason::kInvalidJson;
-            return false;
-          }
-        }
-        break;
-      case '{':
-      case '[':
-        if (nesting->size() >= max_depth) {
-          *why = RejectReason::kTooDeep;
-          return false;
-        }
-        nesting->push_back(c);
-        break;
-      case '}':
-      case ']':
-        if (nesting->empty() || nesting->back() != (c == '}' ? '{' : '[')) {
-          *why = RejectReason::kInvalidJson;
-          return false;
-        }
-        nesting->pop_back();
-        break;
-      default: break;
-    }
-  }
-  if (!nesting->empty()) {
-    *why = RejectReason::kInvalidJson;
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -292,7 +234,12 @@ bool EventStoreWriter::ValidateValue(od::value v, uint32_t depth, bool emit, Rej
 }
 
 bool EventStoreWriter::Validate(std::string_view line, Parsed* out, RejectReason* why) {
-  if (!CheckNesting(line, options_.max_depth, &nesting_, why)) return false;
+  // Balance first: simdjson On Demand may read past its structural index on an unclosed bracket.
+  switch (CheckJsonNesting(line, options_.max_depth, &nesting_)) {
+    case NestingResult::kOk: break;
+    case NestingResult::kTooDeep: *why = RejectReason::kTooDeep; return false;
+    case NestingResult::kUnbalanced: *why = RejectReason::kInvalidJson; return false;
+  }
   std::memcpy(padded_.data(), line.data(), line.size());
   od::document doc;
   if (parser_.iterate(padded_.data(), line.size(), padded_.size()).get(doc)) {
@@ -384,8 +331,6 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
   uint64_t events = 0;
   if (b.origin.size() > 0xffff) return Error(ErrorCode::kInvalidArgument, "origin too long");
 
-  pending_.clear();
-  pending_bytes_.clear();
   uint32_t index = 0;
   size_t start = 0;
   while (start < b.payload.size()) {
@@ -420,22 +365,18 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
     }
 
     if (ok) {
-      // Key and stamped value go straight into the batch's pending bytes (no staging copy).
-      const size_t key_off = pending_bytes_.size();
-      AppendEventKey(&pending_bytes_, p.ts_ns, b.origin, b.seq, idx);
-      const size_t value_off = pending_bytes_.size();
-      // Validation guarantees the line is an object.
-      AppendStamped(&pending_bytes_, b.origin, b.province, line);
-      const std::string_view bytes = pending_bytes_;
-      const std::string_view key = bytes.substr(key_off, value_off - key_off);
-      const std::string_view value = bytes.substr(value_off);
-      pending_.push_back(PendingEvent{p.ts_ns, static_cast<uint32_t>(key_off), static_cast<uint32_t>(key.size()),
-                                      static_cast<uint32_t>(value_off), static_cast<uint32_t>(value.size()), p.cls});
+      // Built in the reused key_/value_ (hot in cache), shown to the observer, then put: the
+      // event families are append memtables, so arrival order costs nothing to insert.
+      key_.clear();
+      AppendEventKey(&key_, p.ts_ns, b.origin, b.seq, idx);
+      value_.clear();
+      AppendStamped(&value_, b.origin, b.province, line);  // validation guarantees an object
       ++stored[static_cast<size_t>(p.cls)];
       if (observer_) {
-        const StoredEvent se{p.cls, p.ts_ns, key, value, b.origin, b.province, sink_ != nullptr, fields_too_deep_};
+        const StoredEvent se{p.cls, p.ts_ns, key_, value_, b.origin, b.province, sink_ != nullptr, fields_too_deep_};
         VIGIL_CHECK_OK(observer_(se, wb));
       }
+      VIGIL_CHECK_OK(wb.Put(families_[static_cast<size_t>(p.cls)], key_, value_));
     } else {
       key_.clear();
       storage::PutU16BE(&key_, static_cast<uint16_t>(b.origin.size()));
@@ -451,8 +392,6 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
     }
   }
 
-  VIGIL_CHECK_OK(PutPending(wb));
-
   block_->Add(group_[kBatchesId]);
   block_->Add(group_[kEventsId], events);
   for (size_t i = 0; i < kEventClassCount; ++i) {
@@ -461,23 +400,6 @@ Status EventStoreWriter::AddBatch(const transport::ReceivedBatch& b, storage::Wr
   for (size_t i = 0; i < kRejectReasonCount; ++i) {
     if (rejected[i] != 0) block_->Add(group_[kRejectedBase + i], rejected[i]);
   }
-  return Ok();
-}
-
-Status EventStoreWriter::PutPending(storage::WriteBatch& wb) {
-  const std::string_view bytes = pending_bytes_;
-  auto key = [bytes](const PendingEvent& e) { return bytes.substr(e.key_off, e.key_len); };
-  // Keys start with the time (sortable encoding), so (class, time) decides almost always.
-  std::sort(pending_.begin(), pending_.end(), [&key](const PendingEvent& a, const PendingEvent& b) {
-    if (a.cls != b.cls) return a.cls < b.cls;
-    if (a.ts_ns != b.ts_ns) return a.ts_ns < b.ts_ns;
-    return key(a) < key(b);
-  });
-  for (const PendingEvent& e : pending_) {
-    VIGIL_CHECK_OK(wb.Put(families_[static_cast<size_t>(e.cls)], key(e), bytes.substr(e.value_off, e.value_len)));
-  }
-  pending_.clear();
-  pending_bytes_.clear();
   return Ok();
 }
 

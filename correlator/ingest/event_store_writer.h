@@ -172,21 +172,6 @@ class EventStoreWriter {
   std::string key_;           // reused
   std::string value_;         // reused
   std::string nesting_;       // reused: open brackets while checking nesting
-  // The valid events of the batch being added, put into wb at its end sorted by (class, key):
-  // the class families are skip lists, and events arrive with seconds of time jitter, so
-  // in-order inserts (a short step from the last insert) replace a search per event. The
-  // observer still sees the events in arrival order. Both reused across batches.
-  struct PendingEvent {
-    int64_t ts_ns;
-    uint32_t key_off;
-    uint32_t key_len;
-    uint32_t value_off;
-    uint32_t value_len;
-    EventClass cls;
-  };
-  std::vector<PendingEvent> pending_;
-  std::string pending_bytes_;
-  Status PutPending(storage::WriteBatch& wb);
   StoredEventObserver observer_;
   EventFieldSink* sink_ = nullptr;
   uint32_t sink_depth_ = 0;   // sink_->max_depth() of the line being validated

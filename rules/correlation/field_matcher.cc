@@ -281,9 +281,8 @@ bool FieldMatcher::MatchOne(const Value& v, const FieldValue& f, MatchScratch& s
       }
     }
     case MatchOp::kCidr: {
-      if (f.kind != K::kString || f.str.size() > IpAddress::kMaxText) return false;
-      auto a = IpAddress::Parse(f.str);
-      return a && InNetwork(*a, v.net, v.prefix);
+      IpAddress a;
+      return f.kind == K::kString && IpAddress::TryParse(f.str, &a) && InNetwork(a, v.net, v.prefix);
     }
     default:
       break;
@@ -320,6 +319,7 @@ bool FieldMatcher::uses_regex() const {
 }
 
 bool FieldMatcher::MatchValue(const FieldValue& f, MatchScratch& scratch) const {
+  if (values_.front().op == MatchOp::kCidr) return MatchNetworks(f);  // a modifier applies to every value
   if (all_) {
     for (const Value& v : values_) {
       if (!MatchOne(v, f, scratch)) return false;
@@ -330,6 +330,17 @@ bool FieldMatcher::MatchValue(const FieldValue& f, MatchScratch& scratch) const 
     if (MatchOne(v, f, scratch)) return true;
   }
   return false;
+}
+
+bool FieldMatcher::MatchNetworks(const FieldValue& f) const {
+  // The field's address is parsed once for the whole list of networks.
+  IpAddress a;
+  if (f.kind != FieldValue::Kind::kString || !IpAddress::TryParse(f.str, &a)) return false;
+  for (const Value& v : values_) {
+    const bool in = InNetwork(a, v.net, v.prefix);
+    if (in != all_) return in;  // any: the first inside; all: the first outside
+  }
+  return all_;
 }
 
 }  // namespace vigil

@@ -81,6 +81,8 @@ class FieldMatcher {
   };
 
   bool MatchOne(const Value& v, const FieldValue& f, MatchScratch& scratch) const;
+  // |cidr: every value is a network (MatchOne's kCidr for the whole list, one parse).
+  bool MatchNetworks(const FieldValue& f) const;
 
   FieldPath path_;
   std::vector<Value> values_;

@@ -102,6 +102,12 @@ TEST(FieldMatcher, CidrRegexExistsNull) {
   EXPECT_FALSE(M("src_ip|cidr", {Str("192.168.0.0/16"), Str("10.1.3.0/24")}, ev));
   EXPECT_TRUE(M("v6|cidr", {Str("2001:db8::/32")}, ev));
   EXPECT_FALSE(M("v6|cidr", {Str("10.0.0.0/8")}, ev));
+  // A list: any network (the last one here), or with |all every network.
+  EXPECT_TRUE(M("src_ip|cidr", {Str("192.168.0.0/16"), Str("fc00::/7"), Str("10.1.2.0/24")}, ev));
+  EXPECT_TRUE(M("src_ip|cidr|all", {Str("10.0.0.0/8"), Str("10.1.0.0/16")}, ev));
+  EXPECT_FALSE(M("src_ip|cidr|all", {Str("10.0.0.0/8"), Str("10.2.0.0/16")}, ev));
+  EXPECT_FALSE(M("dns.rrname|cidr", {Str("10.0.0.0/8")}, ev));  // not an address
+  EXPECT_FALSE(M("missing|cidr", {Str("10.0.0.0/8")}, ev));
   EXPECT_TRUE(M("dns.rrname|re", {Str("^[A-Za-z0-9]{30,}\\.")}, ev));
   EXPECT_FALSE(M("dns.rrname|re", {Str("^A")}, ev));
   EXPECT_TRUE(M("dns.rrname|re|i", {Str("^A")}, ev));
