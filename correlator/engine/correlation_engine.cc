@@ -56,6 +56,7 @@ void CorrelationEngine::Reset() {
   tables_.reserve(rules_->correlations().size());
   for (size_t i = 0; i < rules_->correlations().size(); ++i) tables_.emplace_back(config_.max_groups_per_rule);
   in_order_.clear();
+  late_store_.clear();
   late_heap_.clear();
   late_runs_.clear();
   free_runs_.clear();
@@ -157,8 +158,7 @@ void CorrelationEngine::MakeHit(const EventView& ev, RuleSet::Consumer c, uint32
     ++counters_.key_too_long;
     return;
   }
-  Hit h{ev.timestamp().ns, 0, ev.id(), c.correlation, c.source, depth, 0, GroupTable::HashKey(key_scratch_),
-        key_scratch_};
+  Hit h{ev.timestamp().ns, 0, ev.id(), c.correlation, c.source, depth, false, 0, GroupTable::HashKey(key_scratch_), {}};
   if (!src.value_path.empty()) {
     const FieldValue v = ev.Get(src.value_path);
     if (r.type == T::kValueCount) {
@@ -184,38 +184,39 @@ void CorrelationEngine::MakeHit(const EventView& ev, RuleSet::Consumer c, uint32
       h.value = std::bit_cast<uint64_t>(d);
     }
   }
-  PushHit(std::move(h));
+  PushHit(h, key_scratch_);
 }
 
-void CorrelationEngine::PushHit(Hit&& h) {
-  h.seq = ++hit_seq_;
-  if (in_order_.empty() || h.t >= in_order_.back().t) {
-    in_order_.push_back(std::move(h));
-    return;
-  }
-  ++late_hits_;
-  if (last_run_ != kNoRun) {
-    std::vector<Hit>& hits = late_runs_[last_run_].hits;
-    if (hits.back().t == h.t && hits.back().seq + 1 == h.seq) {
-      hits.push_back(std::move(h));  // the run's handle still names its next hit
-      return;
-    }
-  }
-  uint32_t slot;
-  if (free_runs_.empty()) {
-    slot = static_cast<uint32_t>(late_runs_.size());
-    late_runs_.emplace_back();
+void CorrelationEngine::PushHit(const Hit& proto, std::string_view key) {
+  const uint64_t seq = ++hit_seq_;
+  Hit* slot;
+  if (in_order_.empty() || proto.t >= in_order_.back().t) {
+    slot = &in_order_.push_back();
   } else {
-    slot = free_runs_.back();
-    free_runs_.pop_back();
+    ++late_hits_;
+    // The latest late hit is the last run's last one (and the store's back) while that run waits.
+    if (last_run_ != kNoRun && late_store_.back().t == proto.t && late_store_.back().seq + 1 == seq) {
+      ++late_runs_[last_run_].end;  // the run's handle still names its next hit
+    } else {
+      uint32_t r;
+      if (free_runs_.empty()) {
+        r = static_cast<uint32_t>(late_runs_.size());
+        late_runs_.emplace_back();
+      } else {
+        r = free_runs_.back();
+        free_runs_.pop_back();
+      }
+      late_runs_[r] = LateRun{late_store_.end_pos(), late_store_.end_pos() + 1};
+      late_heap_.push_back(LateRef{proto.t, seq, r});
+      std::push_heap(late_heap_.begin(), late_heap_.end(), LateRefLater());
+      last_run_ = r;
+    }
+    slot = &late_store_.push_back();
   }
-  LateRun& run = late_runs_[slot];
-  run.hits.clear();
-  run.next = 0;
-  late_heap_.push_back(LateRef{h.t, h.seq, slot});
-  run.hits.push_back(std::move(h));
-  std::push_heap(late_heap_.begin(), late_heap_.end(), LateRefLater());
-  last_run_ = slot;
+  *slot = proto;  // copy-assigns an empty key: the slot's string keeps its capacity
+  slot->seq = seq;
+  slot->consumed = false;
+  slot->key.assign(key);
 }
 
 bool CorrelationEngine::NextHit(int64_t* t, bool* late) const {
@@ -237,28 +238,29 @@ bool CorrelationEngine::NextHit(int64_t* t, bool* late) const {
   return true;
 }
 
-CorrelationEngine::Hit CorrelationEngine::PopHit(bool late) {
-  Hit h;
+const CorrelationEngine::Hit& CorrelationEngine::TakeHit(bool late) {
   if (!late) {
-    h = std::move(in_order_.front());
+    current_ = in_order_.front();
     in_order_.pop_front();
-  } else {
-    LateRef& top = late_heap_.front();
-    LateRun& run = late_runs_[top.slot];
-    h = std::move(run.hits[run.next++]);
-    --late_hits_;
-    if (run.next < run.hits.size()) {
-      top.seq = run.hits[run.next].seq;  // same time, next seq: still the smallest
-    } else {
-      const uint32_t slot = top.slot;
-      std::pop_heap(late_heap_.begin(), late_heap_.end(), LateRefLater());
-      late_heap_.pop_back();
-      run.hits.clear();
-      free_runs_.push_back(slot);
-      if (last_run_ == slot) last_run_ = kNoRun;
-    }
+    return current_;
   }
-  return h;
+  LateRef& top = late_heap_.front();
+  LateRun& run = late_runs_[top.slot];
+  Hit& h = late_store_.at_pos(run.next++);
+  current_ = h;
+  h.consumed = true;
+  --late_hits_;
+  if (run.next < run.end) {
+    top.seq = late_store_.at_pos(run.next).seq;  // same time, next seq: still the smallest
+  } else {
+    const uint32_t slot = top.slot;
+    std::pop_heap(late_heap_.begin(), late_heap_.end(), LateRefLater());
+    late_heap_.pop_back();
+    free_runs_.push_back(slot);
+    if (last_run_ == slot) last_run_ = kNoRun;
+  }
+  while (!late_store_.empty() && late_store_.front().consumed) late_store_.pop_front();
+  return current_;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,16 +284,7 @@ void CorrelationEngine::Release(int64_t limit, int64_t timer_limit, std::vector<
       continue;
     }
     if (next_hit < limit) {
-      if (!late) {
-        // Applied in place: Apply only appends to in_order_ (PushHit), and a deque's
-        // push_back keeps references to its elements, so the front stays put until popped.
-        const Hit& h = in_order_.front();
-        released_ = std::max(released_, h.t);
-        Apply(h, out);
-        in_order_.pop_front();
-        continue;
-      }
-      Hit h = PopHit(late);
+      const Hit& h = TakeHit(late);
       released_ = std::max(released_, h.t);
       Apply(h, out);
       continue;

@@ -32,7 +32,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <queue>
 #include <string>
@@ -42,6 +41,7 @@
 #include "correlator/engine/correlation_alert.h"
 #include "correlator/engine/detection_guard.h"
 #include "correlator/engine/group_table.h"
+#include "correlator/engine/reuse_ring.h"
 #include "rules/correlation/regex.h"
 #include "rules/correlation/rule_set.h"
 
@@ -123,6 +123,7 @@ class CorrelationEngine {
     uint32_t corr;
     uint32_t source;
     uint32_t depth;
+    bool consumed;      // in late_store_: already released (waits there until the front passes)
     uint64_t value;     // WindowEntry::value
     uint64_t key_hash;  // GroupTable::HashKey(key)
     std::string key;
@@ -176,16 +177,19 @@ class CorrelationEngine {
   EngineCounters counters_;
   std::vector<GroupTable> tables_;  // one per correlation rule
   // The reorder buffer. Most hits arrive in time order and are appended to in_order_ (sorted by
-  // construction); the others wait in late_heap_. The next hit is the earlier of the two heads.
-  std::deque<Hit> in_order_;
-  // Late hits wait in runs: the hits one event (or one chained alert) makes share its time and
-  // have consecutive seqs, so they leave the buffer together and take one heap entry. A run is
-  // a reused slot of late_runs_; the heap orders small handles (time, seq of the run's next
-  // hit, slot). Nothing else can fall between a run's hits in (t, seq) order, so the handle of
-  // a partly consumed run stays the heap's top.
+  // construction); the others wait in late_store_ and late_heap_. The next hit is the earlier of
+  // the two heads. Both rings reuse their hits' key strings (see reuse_ring.h).
+  ReuseRing<Hit> in_order_;
+  // Late hits are stored in arrival order in late_store_ and wait in runs: the hits one event (or
+  // one chained alert) makes share its time and have consecutive seqs, so they are adjacent in
+  // the store, leave the buffer together and take one heap entry. A run is a reused slot of
+  // late_runs_ naming its store positions; the heap orders small handles (time, seq of the run's
+  // next hit, slot). Nothing else can fall between a run's hits in (t, seq) order, so the handle
+  // of a partly consumed run stays the heap's top. Released hits are marked consumed; the store's
+  // front moves past them (release order is close to arrival order, so it follows closely).
   struct LateRun {
-    std::vector<Hit> hits;
-    size_t next = 0;  // hits[next..] still wait
+    uint64_t next = 0;  // late_store_ positions [next, end) still wait
+    uint64_t end = 0;
   };
   struct LateRef {
     int64_t t;
@@ -196,16 +200,21 @@ class CorrelationEngine {
     bool operator()(const LateRef& a, const LateRef& b) const { return a.t != b.t ? a.t > b.t : a.seq > b.seq; }
   };
   static constexpr uint32_t kNoRun = ~uint32_t{0};
+  ReuseRing<Hit> late_store_;
   std::vector<LateRef> late_heap_;  // a heap (std::push_heap/pop_heap, LateRefLater)
   std::vector<LateRun> late_runs_;
   std::vector<uint32_t> free_runs_;
   uint32_t last_run_ = kNoRun;  // the run the latest late hit went to, while it waits
   size_t late_hits_ = 0;        // hits waiting in late runs
-  void PushHit(Hit&& h);
+  // Buffers a hit: proto's fields (its key ignored; seq and consumed are set here) with key.
+  void PushHit(const Hit& proto, std::string_view key);
   // The time of the next hit to release and whether it is the late heap's top (read from the
   // heap's handle, not the hit); false when no hit waits.
   bool NextHit(int64_t* t, bool* late) const;
-  Hit PopHit(bool late);
+  // Takes the next hit out of the buffer into current_ (which Apply may read while it buffers
+  // new hits) and returns it.
+  const Hit& TakeHit(bool late);
+  Hit current_{};
   std::priority_queue<Timer, std::vector<Timer>, TimerLater> timers_;
   std::vector<double> percentile_scratch_;
   std::string key_scratch_;

@@ -100,10 +100,10 @@ void CorrelationEngine::AppendCheckpoint(std::string* out) const {
   std::vector<const Hit*> pending;
   pending.reserve(pending_hits());
   bool hit_values = false;
-  for (const Hit& h : in_order_) pending.push_back(&h);
+  for (uint64_t p = in_order_.begin_pos(); p < in_order_.end_pos(); ++p) pending.push_back(&in_order_.at_pos(p));
   for (const LateRef& ref : late_heap_) {
     const LateRun& run = late_runs_[ref.slot];
-    for (size_t i = run.next; i < run.hits.size(); ++i) pending.push_back(&run.hits[i]);
+    for (uint64_t p = run.next; p < run.end; ++p) pending.push_back(&late_store_.at_pos(p));
   }
   std::sort(pending.begin(), pending.end(), [](const Hit* a, const Hit* b) { return HitLater()(*b, *a); });
   TimeUnit hit_unit;
@@ -340,7 +340,8 @@ bool CorrelationEngine::RestoreHit(ByteReader& r, Hit&& h) {
   }
   if (!in_order_.empty() && HitLater()(in_order_.back(), h)) return r.Fail("buffered hits out of order");
   h.key_hash = GroupTable::HashKey(h.key);
-  in_order_.push_back(std::move(h));
+  h.consumed = false;
+  in_order_.push_back() = std::move(h);
   return true;
 }
 
