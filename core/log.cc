@@ -29,10 +29,6 @@ Result<LogLevel> ParseLogLevel(std::string_view name) {
                    "': expected one of error, warning, notice, info, debug");
 }
 
-void Logger::FileCloser::operator()(std::FILE* f) const {
-  if (f != nullptr) std::fclose(f);
-}
-
 Logger::Logger(LogLevel level, const Clock* clock)
     : level_(static_cast<int>(level)), clock_(clock) {
   if (clock_ == nullptr) {

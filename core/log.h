@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "core/file_handle.h"
 #include "core/result.h"
 #include "core/time.h"
 
@@ -86,15 +87,11 @@ class Logger {
   void Write(LogLevel level, std::string_view component, std::string_view message);
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const;
-  };
-
   std::atomic<int> level_;
   const Clock* clock_;
   std::unique_ptr<Clock> own_clock_;
   std::mutex mu_;                               // serialises writes to the sink
-  std::unique_ptr<std::FILE, FileCloser> file_;  // null: stderr
+  UniqueFile file_;                             // null: stderr
   std::string line_;                            // reused line buffer, guarded by mu_
 };
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/file_handle.h"
+
 namespace vigil::sensor {
 
 namespace fs = std::filesystem;
@@ -101,19 +103,17 @@ Status OfflineSource::OpenNext() {
   current_offset_ = 0;
   since_sample_ = 0;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  FILE* file = std::fopen(current_->path.c_str(), "rb");
-  if (file == nullptr) {
+  UniqueFile file(std::fopen(current_->path.c_str(), "rb"));
+  if (!file) {
     return Error(ErrorCode::kIo, "capture file '" + current_->path + "': " + std::strerror(errno));
   }
   if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBufferBytes);
-  std::setvbuf(file, read_buffer_.get(), _IOFBF, kReadBufferBytes);
+  std::setvbuf(file.get(), read_buffer_.get(), _IOFBF, kReadBufferBytes);
   // Nanosecond precision: libpcap scales microsecond files up, so every file yields nanoseconds.
-  // On success pcap_close closes the FILE; on failure it is still ours.
-  PcapHandle h(pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf));
-  if (!h) {
-    std::fclose(file);
-    return Error(ErrorCode::kIo, "capture file '" + current_->path + "': " + errbuf);
-  }
+  // On success pcap_close closes the FILE; on failure it is still ours (file closes it).
+  PcapHandle h(pcap_fopen_offline_with_tstamp_precision(file.get(), PCAP_TSTAMP_PRECISION_NANO, errbuf));
+  if (!h) return Error(ErrorCode::kIo, "capture file '" + current_->path + "': " + errbuf);
+  (void)file.release();  // pcap_close closes it now
   current_dlt_ = h.datalink();
   current_->datalink = current_dlt_;
   current_->datalink_name = DatalinkDescription(current_dlt_);

@@ -5,10 +5,6 @@
 
 namespace vigil::sensor {
 
-void EveFile::FileCloser::operator()(std::FILE* f) const {
-  if (f != nullptr) std::fclose(f);
-}
-
 EveFile::EveFile(std::string path, std::FILE* f, size_t buffer_bytes)
     : path_(std::move(path)), file_(f) {
   if (buffer_bytes > 0) {

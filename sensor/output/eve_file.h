@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/file_handle.h"
 #include "sensor/output/event_sink.h"
 
 namespace vigil::sensor {
@@ -41,15 +42,12 @@ class EveFile final : public EventSink {
   uint64_t bytes_written() const;
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const;
-  };
   EveFile(std::string path, std::FILE* f, size_t buffer_bytes);
 
   const std::string path_;
   mutable std::mutex mu_;  // serialises writes; taken once per batch
   std::unique_ptr<char[]> buffer_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  UniqueFile file_;
   uint64_t bytes_ = 0;
 };
 
