@@ -366,13 +366,15 @@ TEST(Checkpoint, VarintOverflowFailsCleanly) {
     EXPECT_NE(r.error().message.find("varint"), std::string::npos);
   }
   {
-    // Ten bytes whose last carries more than bit 63.
-    ByteReader r(std::string(9, '\xff') + '\x02');
+    // Ten bytes whose last carries more than bit 63. (The reader views its bytes: keep them.)
+    const std::string ten = std::string(9, '\xff') + '\x02';
+    ByteReader r(ten);
     uint64_t v = 0;
     EXPECT_FALSE(r.VarU64(&v));
   }
   {
-    ByteReader r(std::string(9, '\xff') + '\x01');
+    const std::string max = std::string(9, '\xff') + '\x01';
+    ByteReader r(max);
     uint64_t v = 0;
     EXPECT_TRUE(r.VarU64(&v));
     EXPECT_EQ(v, ~uint64_t{0});
