@@ -280,10 +280,8 @@ bool FieldMatcher::MatchOne(const Value& v, const FieldValue& f, MatchScratch& s
         default: return d <= v.num;
       }
     }
-    case MatchOp::kCidr: {
-      IpAddress a;
-      return f.kind == K::kString && IpAddress::TryParse(f.str, &a) && InNetwork(a, v.net, v.prefix);
-    }
+    case MatchOp::kCidr:
+      return false;  // never reached: MatchValue hands |cidr lists to MatchNetworks (one parse)
     default:
       break;
   }
